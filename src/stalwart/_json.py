@@ -1,0 +1,57 @@
+"""Turn numpy and pandas scalars, enums, dataclasses and paths into plain JSON values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["jsonable"]
+
+
+def jsonable(value: Any) -> Any:
+    """Recursively convert ``value`` into JSON-safe types; NaN and inf become None.
+
+    >>> jsonable({"a": np.float64(1.5), "b": [np.int64(2), float("nan")], "c": (1, 2)})
+    {'a': 1.5, 'b': [2, None], 'c': [1, 2]}
+    """
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        to_dict = getattr(value, "to_dict", None)
+        if callable(to_dict):
+            return jsonable(to_dict())
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "item") and callable(value.item):  # pandas/numpy scalars
+        try:
+            return jsonable(value.item())
+        except (ValueError, TypeError):
+            pass
+    if value is getattr(__import__("pandas"), "NA", object()) or value is getattr(
+            __import__("pandas"), "NaT", object()):
+        return None
+    return str(value)

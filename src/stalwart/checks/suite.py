@@ -1,0 +1,102 @@
+"""A Suite runs checks over a dataset and returns one :class:`SuiteResult`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .._config import Settings
+from .._version import __version__
+from ..data import Dataset
+from ..exceptions import ParameterError
+from .check import Check, CheckContext
+from .result import CheckResult, Status, SuiteResult
+
+__all__ = ["Suite"]
+
+
+class Suite:
+    """An ordered list of checks with a name.
+
+    ``run`` accepts any table :class:`Dataset.from_any` accepts; reference data is read with
+    the schema of the current data, so both sides use the same kinds and roles.
+    """
+
+    def __init__(self, name: str, checks: Sequence[Check], *, description: str = "") -> None:
+        self.name = name
+        self.checks = list(checks)
+        self.description = description
+
+    def run(
+        self,
+        data: Any,
+        *,
+        reference: Any = None,
+        model: Any = None,
+        target: str | None = None,
+        random_state: int | None = None,
+        settings: Settings | None = None,
+        on_check: Callable[[Check, CheckResult], None] | None = None,
+    ) -> SuiteResult:
+        settings = settings or Settings.from_env()
+        seed = settings.random_state if random_state is None else random_state
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise ParameterError("random_state", expected="an integer", got=repr(seed),
+                                 fix="pass random_state=0 or another integer")
+        names = [c.name for c in self.checks]
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            raise ParameterError(f"suite {self.name!r}", expected="each check once",
+                                 got=f"repeated checks {dup}", fix="drop the repeated checks")
+        current = Dataset.from_any(data, target=target, name="data")
+        ref = None
+        if reference is not None:
+            ref = _align_reference(reference, current)
+        if model is not None:
+            from ..models import wrap
+            model = wrap(model)
+        ctx = CheckContext(data=current, reference=ref, model=model, random_state=seed,
+                           max_rows_for_model_checks=settings.max_rows_for_model_checks)
+        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        t0 = time.perf_counter()
+        results = []
+        for check in self.checks:
+            result = check.run(ctx)
+            results.append(result)
+            if on_check is not None:
+                on_check(check, result)
+        return SuiteResult(
+            suite=self.name,
+            status=Status.worst([r.status for r in results]),
+            results=tuple(results),
+            data=current.summary(),
+            reference=None if ref is None else ref.summary(),
+            model=None if model is None else model.describe(),
+            schema=current.schema.to_dict(),
+            random_state=seed,
+            settings=settings.to_dict(),
+            stalwart_version=__version__,
+            started_at=started,
+            duration_s=time.perf_counter() - t0,
+        )
+
+    def __repr__(self) -> str:
+        return f"Suite({self.name!r}, checks={[c.name for c in self.checks]})"
+
+
+def _align_reference(reference: Any, current: Dataset) -> Dataset:
+    """Read the reference with the current data's schema (columns it lacks are an error)."""
+    if isinstance(reference, Dataset):
+        return reference
+    from ..data import to_pandas
+    from ..exceptions import SchemaError
+
+    frame = to_pandas(reference, what="reference")
+    missing = [c for c in current.schema.names if c not in frame.columns]
+    if missing:
+        raise SchemaError("reference data", expected="the same columns as the data",
+                          got=f"missing columns {missing[:10]}",
+                          fix="pass a reference with the same columns (or drop them from the data)")
+    return Dataset.from_any(frame[current.schema.names], schema=current.schema, name="reference")

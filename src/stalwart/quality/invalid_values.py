@@ -1,0 +1,197 @@
+"""Invalid values: values that break the schema, or that the reference data never showed.
+
+Declared rules come from each :class:`~stalwart.data.ColumnSpec` (``min``, ``max``,
+``allowed``, ``integer``, ``nullable``) plus ``±inf`` in numeric columns, which no model
+reads. With reference data, numeric values outside the reference's observed range (widened
+by a tolerance) and categories the reference never showed are reported too.
+
+>>> import pandas as pd
+>>> from stalwart.data import Schema
+>>> frame = pd.DataFrame({"age": [25.0, -3.0, 40.0, 130.0], "plan": ["a", "b", "a", "z"]})
+>>> schema = (Schema.infer(frame).override("age", min=0, max=120)
+...           .override("plan", allowed=("a", "b")))
+>>> [(v.column, v.rule, v.count) for v in invalid_values(frame, schema).violations]
+[('age', 'below_min', 1), ('age', 'above_max', 1), ('plan', 'not_allowed', 1)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data.schema import ColumnSpec, Kind, Role, Schema
+
+__all__ = ["REFERENCE_RULES", "SCHEMA_RULES", "InvalidValuesResult", "Violation",
+           "invalid_values"]
+
+#: rules checked against the schema (and ``±inf``, which breaks any schema of numbers)
+SCHEMA_RULES: tuple[str, ...] = ("missing_not_nullable", "not_numeric", "infinite", "below_min",
+                                 "above_max", "not_integer", "not_allowed")
+#: rules checked against the reference data
+REFERENCE_RULES: tuple[str, ...] = ("below_reference_range", "above_reference_range",
+                                    "new_category")
+# roles whose values a model reads, so the reference's values say what is valid
+_REFERENCE_ROLES = (Role.FEATURE, Role.TARGET, Role.SENSITIVE, Role.SEGMENT)
+_N_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Values of one column that break one rule."""
+
+    column: str
+    rule: str
+    count: int
+    share: float  # of all rows
+    detail: str  # the rule with its bound, e.g. "< min 0"
+    examples: tuple[Any, ...] = ()  # most frequent offending values (none for missing)
+    example_rows: tuple[Any, ...] = ()  # index labels of the first offending rows
+
+    @property
+    def source(self) -> str:
+        return "reference" if self.rule in REFERENCE_RULES else "schema"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "rule": self.rule, "source": self.source,
+                "count": self.count, "share": self.share, "detail": self.detail,
+                "examples": list(self.examples), "example_rows": list(self.example_rows)}
+
+
+@dataclass(frozen=True)
+class InvalidValuesResult:
+    violations: tuple[Violation, ...]
+    n_rows: int
+    n_columns_checked: int
+    unexamined: tuple[tuple[str, str], ...] = ()  # (column, reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"violations": [v.to_dict() for v in self.violations], "n_rows": self.n_rows,
+                "n_columns_checked": self.n_columns_checked,
+                "unexamined": [{"column": c, "reason": r} for c, r in self.unexamined]}
+
+
+def invalid_values(frame: pd.DataFrame, schema: Schema, *,
+                   reference: pd.DataFrame | None = None,
+                   columns: Sequence[str] | None = None,
+                   range_tolerance: float = 0.05) -> InvalidValuesResult:
+    """Check each column against its spec and, when given, against the reference's values.
+
+    ``range_tolerance`` widens the reference's numeric range by that fraction of its width
+    on each side, so a value just past the largest one seen in training is not reported.
+    """
+    names = schema.names if columns is None else list(columns)
+    found: list[Violation] = []
+    unexamined: list[tuple[str, str]] = []
+    n = len(frame)
+    for name in names:
+        spec = schema[name]
+        s = frame[name]
+        column = _Column(name, s, n, found)
+        try:
+            numbers = _declared(spec, column)
+            if reference is not None and spec.role in _REFERENCE_ROLES:
+                _against_reference(spec, column, numbers, reference[name], range_tolerance)
+        except (TypeError, ValueError) as exc:
+            unexamined.append((name, f"could not compare its values: {type(exc).__name__}: {exc}"))
+    return InvalidValuesResult(tuple(found), n_rows=n,
+                               n_columns_checked=len(names) - len(unexamined),
+                               unexamined=tuple(unexamined))
+
+
+class _Column:
+    """One column under examination; ``report`` appends a violation when the mask has any."""
+
+    def __init__(self, name: str, s: pd.Series, n: int, out: list[Violation]) -> None:
+        self.name, self.s, self.n, self.out = name, s, n, out
+
+    def report(self, rule: str, mask: np.ndarray, detail: str, *, values: bool = True) -> None:
+        count = int(np.count_nonzero(mask))
+        if count == 0:
+            return
+        positions = np.flatnonzero(mask)
+        rows = tuple(_plain(v) for v in self.s.index[positions[:_N_EXAMPLES]])
+        examples: tuple[Any, ...] = ()
+        if values:
+            top = self.s.iloc[positions].value_counts(dropna=True).index[:_N_EXAMPLES]
+            examples = tuple(_plain(v) for v in top)
+        self.out.append(Violation(self.name, rule, count, count / self.n if self.n else 0.0,
+                                  detail, examples, rows))
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _as_numbers(spec: ColumnSpec, column: _Column) -> np.ndarray | None:
+    """Float values of a numeric column (NaN where missing), or None when not numeric."""
+    s = column.s
+    dtype = s.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return None
+    if pd.api.types.is_numeric_dtype(dtype):
+        return s.to_numpy(dtype=np.float64, na_value=np.nan)
+    if spec.kind is not Kind.NUMERIC:
+        return None
+    # a column declared numeric that pandas holds as objects or strings: parse it, and
+    # report what does not parse (mixed_types says more about those values)
+    parsed = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    column.report("not_numeric", np.isnan(parsed) & s.notna().to_numpy(),
+                  "not a number in a numeric column")
+    return parsed
+
+
+def _declared(spec: ColumnSpec, column: _Column) -> np.ndarray | None:
+    s = column.s
+    if not spec.nullable:
+        column.report("missing_not_nullable", s.isna().to_numpy(), "missing in a non-nullable "
+                      "column", values=False)
+    x = _as_numbers(spec, column)
+    if x is not None:
+        column.report("infinite", np.isinf(x), "±inf")
+        if spec.min is not None:
+            column.report("below_min", x < spec.min, f"< min {spec.min:g}")
+        if spec.max is not None:
+            column.report("above_max", x > spec.max, f"> max {spec.max:g}")
+        if spec.integer and not pd.api.types.is_integer_dtype(s.dtype):
+            finite = np.isfinite(x)
+            column.report("not_integer", finite & (x != np.floor(np.where(finite, x, 0.0))),
+                          "not a whole number in an integer column")
+    elif spec.min is not None or spec.max is not None:
+        raise TypeError(f"min/max are declared but the column holds {s.dtype} values")
+    if spec.allowed is not None:
+        allowed = list(spec.allowed)
+        bad = s.notna().to_numpy() & ~s.isin(allowed).to_numpy()
+        column.report("not_allowed", bad, f"not in allowed {_preview(allowed)}")
+    return x
+
+
+def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
+                       ref: pd.Series, tolerance: float) -> None:
+    if spec.kind is Kind.NUMERIC and x is not None:
+        r = _as_numbers(spec, _Column(column.name, ref, len(ref), []))
+        if r is None:
+            return
+        r = r[np.isfinite(r)]
+        if len(r) == 0:
+            return
+        lo, hi = float(r.min()), float(r.max())
+        margin = tolerance * (hi - lo)
+        # ±inf is reported once, as "infinite"
+        column.report("below_reference_range", (x < lo - margin) & np.isfinite(x),
+                      f"< reference min {lo:g} (tolerance {margin:g})")
+        column.report("above_reference_range", (x > hi + margin) & np.isfinite(x),
+                      f"> reference max {hi:g} (tolerance {margin:g})")
+    elif spec.kind is Kind.CATEGORICAL:
+        seen = pd.unique(ref.dropna())
+        s = column.s
+        new = s.notna().to_numpy() & ~s.isin(seen).to_numpy()
+        column.report("new_category", new, f"not among the reference's {len(seen)} categories")
+
+
+def _preview(values: list[Any], limit: int = 8) -> str:
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return "{" + shown + (", ..." if len(values) > limit else "") + "}"

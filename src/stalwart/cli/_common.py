@@ -1,0 +1,48 @@
+"""What every command shares: error handling, progress bars and output writing."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..exceptions import InputError, MissingExtraError
+
+#: exit codes: 0 the gate passed, 1 a check failed, 2 usage or input error
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library input errors into one clear message and exit code 2, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (InputError, MissingExtraError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper
+
+
+class ProgressBar:
+    """A tqdm bar over a suite's checks, on stderr, shown only on a terminal."""
+
+    def __init__(self, total: int, *, enabled: bool, desc: str) -> None:
+        self._bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+            self._bar = tqdm(total=total, desc=desc, unit="check", file=sys.stderr, leave=False)
+
+    def __call__(self, check: Any, result: Any) -> None:
+        if self._bar is not None:
+            self._bar.set_postfix_str(check.name)
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

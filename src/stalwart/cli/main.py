@@ -1,0 +1,27 @@
+"""Entry point of the ``stalwart`` command."""
+
+from __future__ import annotations
+
+import click
+
+from .._version import __version__
+from .audit import audit_command
+from .demo import demo_command
+from .inspect import checks_command, model_info_command, schema_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stalwart")
+def cli() -> None:
+    """stalwart: test a model before it ships and watch it after.
+
+    Exit codes: 0 passed, 1 a check failed, 2 usage or input error.
+    """
+
+
+for command in (audit_command, checks_command, demo_command, model_info_command, schema_command):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="stalwart")

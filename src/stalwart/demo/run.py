@@ -1,0 +1,123 @@
+"""Run the demo: data, model, every suite, reports, and an index page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from .._version import __version__
+from ..checks import SuiteResult
+from ..checks.audit import audit_suite
+from ..data import Dataset
+from ..models import save_model, wrap
+from ..reports import write_report
+from .data import SENSITIVE, TARGET, corrupt_batch, load_diabetes_frame
+
+__all__ = ["DemoResult", "run_demo"]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    workspace: Path
+    index_path: Path
+    reports: dict[str, dict[str, Path]] = field(default_factory=dict)
+    results: dict[str, SuiteResult] = field(default_factory=dict)
+    model_path: Path | None = None
+    test_accuracy: float | None = None
+
+
+def _model() -> Pipeline:
+    numeric = ["age", "bmi", "bp", "tc", "ldl", "hdl", "tch", "ltg", "glu"]
+    pre = ColumnTransformer([("num", StandardScaler(), numeric),
+                             ("cat", OneHotEncoder(handle_unknown="ignore"), ["sex"])])
+    return Pipeline([("pre", pre), ("clf", LogisticRegression(max_iter=1000))])
+
+
+def run_demo(*, workspace: str | Path, random_state: int = 0,
+             echo: Callable[[str], Any] = print) -> DemoResult:
+    """Train on the diabetes data, audit train, test and a corrupted batch; write reports."""
+    root = Path(workspace)
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "reports").mkdir(parents=True, exist_ok=True)
+
+    frame = load_diabetes_frame()
+    train, test = train_test_split(frame, test_size=0.25, stratify=frame[TARGET],
+                                   random_state=random_state)
+    batch = corrupt_batch(test, train, random_state=random_state)
+    for name, part in (("train", train), ("test", test), ("batch", batch)):
+        part.to_parquet(root / "data" / f"{name}.parquet", index=False)
+    echo(f"data: scikit-learn diabetes study, {len(train)} train / {len(test)} test rows, "
+         f"plus a corrupted production batch of {len(batch)} rows -> {root / 'data'}")
+
+    features = [c for c in frame.columns if c not in ("patient_id", TARGET)]
+    model = _model().fit(train[features], train[TARGET])
+    model_path = save_model(model, root / "model.skops")
+    adapter = wrap(model, name="diabetes-logreg", version="1")
+    accuracy = float(np.mean(adapter.predict(test[features]) == test[TARGET].to_numpy()))
+    echo(f"model: logistic regression, test accuracy {accuracy:.3f} -> {model_path}")
+
+    train_ds = Dataset.from_any(train, target=TARGET, sensitive=SENSITIVE, name="train")
+    runs = [
+        ("audit-train", "Data audit of the training set", train_ds, None),
+        ("audit-test", "Data audit of the test set against training", test, train_ds),
+        ("audit-batch", "Data audit of a corrupted production batch against training",
+         batch, train_ds),
+    ]
+    reports: dict[str, dict[str, Path]] = {}
+    results: dict[str, SuiteResult] = {}
+    for key, label, data, reference in runs:
+        current = data if isinstance(data, Dataset) else Dataset.from_any(
+            data, schema=train_ds.schema, name=key.removeprefix("audit-"))
+        result = audit_suite().run(current, reference=reference, random_state=random_state)
+        results[key] = result
+        reports[key] = {fmt: write_report(result, root / "reports" / f"{key}.{ext}", format=fmt)
+                        for fmt, ext in (("html", "html"), ("json", "json"),
+                                         ("junit", "junit.xml"))}
+        counts = result.counts()
+        echo(f"{label}: {result.status.value.upper()} "
+             f"({counts['fail']} failed, {counts['warn']} warned, {counts['pass']} passed, "
+             f"{counts['skip']} skipped) -> {reports[key]['html']}")
+
+    index = root / "index.html"
+    index.write_text(_index_html(runs, results, reports, root, accuracy), encoding="utf-8")
+    return DemoResult(workspace=root, index_path=index, reports=reports, results=results,
+                      model_path=model_path, test_accuracy=accuracy)
+
+
+def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteResult],
+                reports: dict[str, dict[str, Path]], root: Path, accuracy: float) -> str:
+    rows = []
+    for key, label, _, _ in runs:
+        res = results[key]
+        c = res.counts()
+        link = html.escape(str(reports[key]["html"].relative_to(root)))
+        rows.append(f"<tr><td><a href='{link}'>{html.escape(label)}</a></td>"
+                    f"<td class='{res.status.value}'>{res.status.value.upper()}</td>"
+                    f"<td>{c['fail']}</td><td>{c['warn']}</td><td>{c['pass']}</td>"
+                    f"<td>{c['skip']}</td></tr>")
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>stalwart demo</title><style>
+body{{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1f2933}}
+table{{border-collapse:collapse;width:100%}}td,th{{padding:.5rem;border-bottom:1px solid #ddd;
+text-align:left}}.pass{{color:#1b7f3b}}.warn{{color:#a15c00}}.fail,.error{{color:#b42318}}
+</style></head><body><h1>stalwart demo</h1>
+<p>Data: scikit-learn's bundled diabetes study (442 patients; sensitive: age, sex).
+Model: logistic regression, test accuracy {accuracy:.3f}. The production batch is the test
+set with faults injected on purpose (unit change, missing values, text in a numeric column,
+re-sent rows, leaked training rows).</p>
+<table><thead><tr><th>Suite run</th><th>Status</th><th>Failed</th><th>Warned</th>
+<th>Passed</th><th>Skipped</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+<p><small>stalwart {html.escape(__version__)} &middot; {stamp}</small></p></body></html>
+"""

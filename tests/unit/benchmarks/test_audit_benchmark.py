@@ -1,0 +1,136 @@
+"""The audit benchmark harness on a tiny table: data generator, worker, Markdown section.
+
+No timing is asserted: only that the harness measures, renders and keeps the file's other
+sections. Deepchecks is skipped (it lives in its own environment).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+BENCH = Path(__file__).resolve().parents[3] / "benchmarks"
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    """benchmarks/audit.py loaded as a module (it puts benchmarks/ on sys.path)."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    spec = importlib.util.spec_from_file_location("bench_audit", BENCH / "audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _in_process(worker):
+    def runner(side, data, *, python, target, cat_features, checks, log, timeout):
+        assert python == sys.executable
+        return worker.measure(side, str(data), target=target, cat_features=cat_features,
+                              checks=checks)
+    return runner
+
+
+def test_layout_and_generator_plant_the_issues(bench):
+    data = sys.modules["_audit_data"]
+    lay = data.layout(8)
+    assert (len(lay.numeric), len(lay.categorical)) == (6, 2)
+    frame = data.make_frame(2000, 8, seed=3)
+    assert list(frame.columns) == lay.columns
+    pd.testing.assert_frame_equal(frame, data.make_frame(2000, 8, seed=3))
+    assert not frame.equals(data.make_frame(2000, 8, seed=4))
+    # 0.5 % exact duplicates; 0.1 % more rows repeat features with the other label
+    assert frame.duplicated().sum() == 2000 // 200
+    features = frame.drop(columns="target")
+    assert features.duplicated().sum() == 2000 // 200 + 2000 // 1000
+    assert (frame["num_00"] == 0.0).mean() > 0.99  # near-constant
+    assert np.corrcoef(frame["num_01"], frame["target"])[0, 1] > 0.7  # leaks the target
+    assert frame["num_02"].isna().any() and frame["cat_01"].isna().any()
+    assert set(frame["target"].unique()) == {0, 1}
+    assert {"Paris", "paris", " Paris", "PARIS"} <= set(frame["cat_00"].dropna())
+    with pytest.raises(ValueError, match="cols must be at least 4"):
+        data.layout(3)
+
+
+def test_data_file_is_written_once(bench, tmp_path):
+    data = sys.modules["_audit_data"]
+    path = data.ensure_data(tmp_path, 300, 6, seed=0)
+    stamp = path.stat().st_mtime_ns
+    assert data.ensure_data(tmp_path, 300, 6, seed=0) == path
+    assert path.stat().st_mtime_ns == stamp
+    back = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(back, data.make_frame(300, 6, seed=0), check_dtype=False)
+
+
+def test_summarise_takes_medians_and_ratios(bench):
+    report = sys.modules["_audit_report"]
+    mib = 2 ** 20
+    runs = [{"suite_s": t, "load_s": 1.0, "data_bytes": 100 * mib,
+             "rss_before_suite_bytes": 200 * mib, "peak_rss_suite_bytes": (200 + extra) * mib,
+             "findings": 4, "errors": 1, "peak_reset": True}
+            for t, extra in [(3.0, 150), (1.0, 50), (2.0, 100)]]
+    s = report.summarise(runs)
+    assert (s["time"], s["min"], s["max"]) == (2.0, 1.0, 3.0)
+    assert s["extra_ratio"] == pytest.approx(1.0)
+    assert s["peak_ratio"] == pytest.approx(3.0)
+    assert (s["findings"], s["errors"], s["runs"]) == (4, 1, 3)
+
+
+def test_replace_section_keeps_other_benchmarks(bench):
+    report = sys.modules["_audit_report"]
+    section = f"{report.START}\nnew\n{report.END}\n"
+    assert report.replace_section("", section).startswith("# Benchmarks")
+    text = f"# Benchmarks\n\n{report.START}\nold\n{report.END}\n\n## Drift\n\nkept\n"
+    out = report.replace_section(text, section)
+    assert "old" not in out and "new" in out and out.endswith("## Drift\n\nkept\n")
+    assert out.count(report.START) == 1
+
+
+def test_harness_writes_the_audit_section(bench, tmp_path, capsys):
+    out = tmp_path / "docs" / "benchmarks.md"
+    out.parent.mkdir()
+    out.write_text("# Benchmarks\n\n<!-- audit:start -->\nstale\n<!-- audit:end -->\n\n"
+                   "## Drift\n\nother numbers\n")
+    argv = ["--rows", "500", "--cols", "8", "--repeats", "2", "--skip-peers",
+            "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
+    assert bench.main(argv, runner=_in_process(bench.load_worker())) == 0
+    text = out.read_text()
+    assert "stale" not in text and text.endswith("## Drift\n\nother numbers\n")
+    section = text[text.index("<!-- audit:start -->"):text.index("<!-- audit:end -->")]
+    header = ("| side | runs | suite time, median (s) | min-max (s) | load (s) | data (MiB) "
+              "| RSS before suite (MiB) | peak RSS (MiB) | suite added / data "
+              "| peak RSS / data | findings | errors |")
+    assert header in section
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    baseline = next(r for r in rows if r.startswith("| pandas baseline"))
+    stalwart = next(r for r in rows if r.startswith("| stalwart `audit()` |"))
+    assert baseline.count("|") == stalwart.count("|") == header.count("|")
+    assert stalwart.split("|")[2].strip() == "2"  # runs
+    assert "Deepchecks not run (--skip-peers)" in section
+    assert "python benchmarks/audit.py --rows 500 --cols 8" in section
+    assert "500 rows x 8 feature columns (6 numeric, 2 string)" in section
+    assert "| check | status | time (s) | share of suite |" in section
+    assert "(outside the checks:" in section
+    raw = list((tmp_path / "cache" / "results").glob("audit-*.json"))
+    assert len(raw) == 1
+    assert "<!-- audit:start -->" in capsys.readouterr().out
+
+
+def test_worker_reports_stalwart_checks(bench, tmp_path):
+    worker = bench.load_worker()
+    data = sys.modules["_audit_data"]
+    path = data.ensure_data(tmp_path, 500, 8, seed=0)
+    lay = data.layout(8)
+    out = worker.measure("stalwart", str(path), target="target",
+                         cat_features=list(lay.categorical))
+    ran = [c["check"] for c in out["checks"]]
+    from stalwart.checks.audit import AUDIT_CHECKS
+    assert sorted(ran + out["missing_checks"]) == sorted(AUDIT_CHECKS)
+    assert out["findings"] == sum(c["status"] in ("fail", "warn") for c in out["checks"])
+    assert (out["rows"], out["columns"]) == (500, 9)
+    assert out["data_bytes"] == int(pd.read_parquet(path).memory_usage(deep=True).sum())
+    assert out["peak_rss_suite_bytes"] > 0 and out["suite_s"] >= 0

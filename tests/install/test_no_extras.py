@@ -1,0 +1,60 @@
+"""stalwart works without any extra installed, and each extra's absence is named.
+
+Runs in a fresh interpreter whose import system refuses every optional dependency, so what
+a core-only install would see is what this test sees (after fairlearn's test/install).
+"""
+
+import subprocess
+import sys
+import textwrap
+
+OPTIONAL = ["onnx", "onnxruntime", "polars", "xgboost", "lightgbm", "fastapi", "uvicorn",
+            "httpx", "sqlalchemy", "psycopg", "pyspark", "torch", "shap", "cleanlab",
+            "skl2onnx", "hypothesis"]
+
+SCRIPT = textwrap.dedent(f"""
+    import importlib.abc, sys
+    BLOCKED = {OPTIONAL!r}
+
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+            return None
+
+    sys.meta_path.insert(0, Block())
+
+    import numpy as np, pandas as pd
+    import stalwart
+    from stalwart.reports import render_html, render_junit
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({{"a": rng.normal(size=300), "c": rng.choice(["x", "y"], 300)}})
+    df["y"] = (df["a"] + rng.normal(size=300) > 0).astype(int)
+    result = stalwart.audit(df, target="y")
+    assert all(r.status.value != "error" for r in result.results), [
+        (r.check, r.summary) for r in result.results if r.status.value == "error"]
+    assert "<svg" in render_html(result) and "<testsuite" in render_junit(result)
+    model = stalwart.wrap(LogisticRegression().fit(df[["a"]], df["y"]))
+    assert model.task == "classification"
+
+    from stalwart.models import load_model
+    open("model.onnx", "wb").write(b"not checked before the extra")
+    try:
+        load_model("model.onnx")
+    except stalwart.MissingExtraError as exc:
+        assert "stalwart[models]" in str(exc), exc
+    else:
+        raise AssertionError("loading ONNX without onnxruntime must fail")
+    for name in BLOCKED:
+        assert name not in sys.modules, name
+    print("OK")
+""")
+
+
+def test_core_install_works_without_extras(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("OK")

@@ -1,0 +1,16 @@
+"""The examples run as documented."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def test_audit_quickstart(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "audit_quickstart.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    # the batch has a planted unit change, so the gate fails with exit code 1
+    assert proc.returncode == 1, proc.stderr
+    assert "invalid values in the batch:" in proc.stdout and "mean area" in proc.stdout
+    assert (tmp_path / "train.html").exists() and (tmp_path / "batch.html").exists()

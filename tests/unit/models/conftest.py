@@ -62,3 +62,12 @@ def categorical_pipeline():
         return Pipeline([("pre", pre), ("clf", LogisticRegression(max_iter=1000))])
 
     return build
+
+
+@pytest.fixture(scope="session")
+def iris_model(iris):
+    """LogisticRegression fitted on the iris frame (shared: adapters never mutate it)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = iris
+    return LogisticRegression(max_iter=1000).fit(X, y)

@@ -17,9 +17,9 @@ from stalwart.exceptions import DataError, ModelError, SchemaError
 from stalwart.models import SklearnAdapter, wrap
 
 
-def test_classifier_on_iris_matches_the_estimator(iris):
+def test_classifier_on_iris_matches_the_estimator(iris, iris_model):
     X, y = iris
-    est = LogisticRegression(max_iter=1000).fit(X, y)
+    est = iris_model
     model = wrap(est)
     assert isinstance(model, SklearnAdapter)
     assert model.task == "classification"
@@ -91,9 +91,9 @@ def test_model_fitted_on_arrays_takes_arrays_and_frames(iris):
     np.testing.assert_array_equal(named.predict(X[X.columns[::-1]]), expected)
 
 
-def test_input_shape_errors(iris):
+def test_input_shape_errors(iris, iris_model):
     X, y = iris
-    model = wrap(LogisticRegression(max_iter=1000).fit(X, y))
+    model = wrap(iris_model)
     with pytest.raises(DataError, match="2-D array"):
         model.predict(X.to_numpy()[0])
     with pytest.raises(DataError, match="at least one row"):
@@ -162,9 +162,8 @@ def test_unfitted_model_is_refused():
         wrap(RandomForestClassifier())
 
 
-def test_declared_task_and_classes_must_agree_with_the_model(iris):
-    X, y = iris
-    est = LogisticRegression(max_iter=1000).fit(X, y)
+def test_declared_task_and_classes_must_agree_with_the_model(iris_model):
+    est = iris_model
     with pytest.raises(ModelError, match="the model's own task"):
         wrap(est, task="regression")
     with pytest.raises(ModelError, match="the model's classes_"):

@@ -183,16 +183,18 @@ def out_of_fold_probabilities(x: np.ndarray, labels: np.ndarray, *, categorical:
     k = int(labels.max()) + 1
     probs = np.zeros((len(labels), k))
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_state)
-    cats = categorical if categorical.any() else None
     for train, test in folds.split(np.zeros(len(labels)), labels):
+        # the trees cannot bin a numeric column with no value in the training part
+        usable = ~np.isnan(x[train]).all(axis=0)
+        cats = categorical[usable] if categorical[usable].any() else None
         # early stopping on an inner split keeps the probabilities from getting
         # overconfident on small tables, and bounds the time on large ones
         model = HistGradientBoostingClassifier(
             max_iter=200, learning_rate=0.1, categorical_features=cats,
             early_stopping=len(train) >= 500, validation_fraction=0.15, n_iter_no_change=10,
             random_state=random_state)
-        model.fit(x[train], labels[train])
-        probs[np.ix_(test, model.classes_)] = model.predict_proba(x[test])
+        model.fit(x[np.ix_(train, usable)], labels[train])
+        probs[np.ix_(test, model.classes_)] = model.predict_proba(x[np.ix_(test, usable)])
     return probs
 
 
@@ -315,6 +317,11 @@ def encode_for_trees(frame: pd.DataFrame, columns: Sequence[str], *,
             v[valid] = np.minimum(rank[codes[valid]], _MAX_CATEGORIES)
             blocks.append(v)
             cats.append(True)
+        if np.isnan(blocks[-1]).all():
+            blocks.pop()
+            cats.pop()
+            skipped[name] = "missing in every row"
+            continue
         used.append(name)
     x = np.column_stack(blocks) if blocks else np.zeros((n, 0))
     return EncodedFeatures(x, np.array(cats, dtype=bool), tuple(used), skipped)

@@ -39,6 +39,9 @@ __all__ = ["PICKLE_SUFFIXES", "SAFE_SUFFIXES", "load_model", "save_model",
 SAFE_SUFFIXES = (".skops", ".onnx")
 PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
 _LIBRARY_CLASS_ROOTS = ("sklearn", "numpy")
+# module paths never imported to vet a name: test suites and build tools run code on import
+_NEVER_IMPORT = frozenset({"tests", "conftest", "testing", "_testing", "f2py", "distutils",
+                           "_pyinstaller"})
 
 
 def load_model(path: str | Path, *, trusted: bool = False, task: str | None = None) -> ModelAdapter:
@@ -171,6 +174,8 @@ def _library_class(type_name: str) -> bool:
     module_name, _, attr = type_name.rpartition(".")
     root = module_name.split(".")[0]
     if root not in _LIBRARY_CLASS_ROOTS or not attr:
+        return False
+    if _NEVER_IMPORT.intersection(module_name.split(".")):
         return False
     try:
         module = importlib.import_module(module_name)

@@ -154,3 +154,21 @@ def test_save_model_refusals(tmp_path, iris_model):
     with pytest.raises(ModelError, match="CallableAdapter"):
         save_model(wrap(len, task="regression"), tmp_path / "f.skops")
     assert not (tmp_path / "f.skops").exists()
+
+
+@pytest.mark.parametrize("type_name,allowed", [
+    ("sklearn.tree._tree.Tree", True),
+    ("numpy.dtype", True),
+    ("sklearn.neighbors._kd_tree.KDTree", True),
+    ("numpy.mean", False),                      # a function, not a class
+    ("sklearn.feature_selection._univariate_selection.f_classif", False),
+    ("sklearn.tests.test_base.T", False),       # test modules are never imported
+    ("sklearn.no_such_module.Thing", False),
+    ("os.system", False),
+    ("builtins.eval", False),
+    ("xgboost.sklearn.XGBClassifier", False),
+])
+def test_library_class_allow_list(type_name, allowed):
+    from stalwart.models.loading import _library_class
+
+    assert _library_class(type_name) is allowed

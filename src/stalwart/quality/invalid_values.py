@@ -3,7 +3,8 @@
 Declared rules come from each :class:`~stalwart.data.ColumnSpec` (``min``, ``max``,
 ``allowed``, ``integer``, ``nullable``) plus ``±inf`` in numeric columns, which no model
 reads. With reference data, numeric values outside the reference's observed range (widened
-by a tolerance) and categories the reference never showed are reported too.
+by a tolerance, see :func:`reference_bounds`) and categories the reference never showed
+are reported too.
 
 >>> import pandas as pd
 >>> from stalwart.data import Schema
@@ -26,7 +27,7 @@ import pandas as pd
 from ..data.schema import ColumnSpec, Kind, Role, Schema
 
 __all__ = ["REFERENCE_RULES", "SCHEMA_RULES", "InvalidValuesResult", "Violation",
-           "invalid_values"]
+           "invalid_values", "reference_bounds"]
 
 #: rules checked against the schema (and ``±inf``, which breaks any schema of numbers)
 SCHEMA_RULES: tuple[str, ...] = ("missing_not_nullable", "not_numeric", "infinite", "below_min",
@@ -81,7 +82,8 @@ def invalid_values(frame: pd.DataFrame, schema: Schema, *,
     """Check each column against its spec and, when given, against the reference's values.
 
     ``range_tolerance`` widens the reference's numeric range by that fraction of its width
-    on each side, so a value just past the largest one seen in training is not reported.
+    on each side, so a value just past the largest one seen in training is not reported
+    (see :func:`reference_bounds`).
     """
     names = schema.names if columns is None else list(columns)
     found: list[Violation] = []
@@ -178,18 +180,38 @@ def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
         r = r[np.isfinite(r)]
         if len(r) == 0:
             return
-        lo, hi = float(r.min()), float(r.max())
-        margin = tolerance * (hi - lo)
+        lo, hi = reference_bounds(r, tolerance)
         # ±inf is reported once, as "infinite"
-        column.report("below_reference_range", (x < lo - margin) & np.isfinite(x),
-                      f"< reference min {lo:g} (tolerance {margin:g})")
-        column.report("above_reference_range", (x > hi + margin) & np.isfinite(x),
-                      f"> reference max {hi:g} (tolerance {margin:g})")
+        column.report("below_reference_range", (x < lo) & np.isfinite(x),
+                      f"< {lo:g}, the reference's lower bound")
+        column.report("above_reference_range", (x > hi) & np.isfinite(x),
+                      f"> {hi:g}, the reference's upper bound")
     elif spec.kind is Kind.CATEGORICAL:
         seen = pd.unique(ref.dropna())
         s = column.s
         new = s.notna().to_numpy() & ~s.isin(seen).to_numpy()
         column.report("new_category", new, f"not among the reference's {len(seen)} categories")
+
+
+def reference_bounds(values: np.ndarray, tolerance: float = 0.05) -> tuple[float, float]:
+    """Bounds of what a reference's numbers say is plausible.
+
+    The observed range widened by ``tolerance`` of its width on each side, and never
+    narrower than Tukey's far-out fences (three interquartile ranges beyond the quartiles).
+    The fences matter for small references: n values leave a share of about 2 / (n + 1)
+    of fresh values from the same population outside their own range (2.6% for 75 rows),
+    while a unit change or a sentinel such as -999 lands far beyond both.
+
+    >>> reference_bounds(np.r_[0.0, np.full(99, 50.0), 100.0], tolerance=0.05)  # the range
+    (-5.0, 105.0)
+    >>> reference_bounds(np.arange(101.0), tolerance=0.05)  # the fences
+    (-125.0, 225.0)
+    """
+    lo, hi = float(values.min()), float(values.max())
+    margin = tolerance * (hi - lo)
+    q1, q3 = np.quantile(values, [0.25, 0.75])
+    fence = 3.0 * float(q3 - q1)
+    return min(lo - margin, float(q1) - fence), max(hi + margin, float(q3) + fence)
 
 
 def _preview(values: list[Any], limit: int = 8) -> str:

@@ -207,7 +207,7 @@ def mixed_types(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Mi
         has_container = _CONTAINER in tally
         found.append(ColumnTypeMix(
             column=name, n_values=n_values, counts=tally, dominant=KINDS[dominant],
-            minority_share=float(1.0 - counts[dominant] / n_values),
+            minority_share=float((n_values - counts[dominant]) / n_values),
             mixes_containers=has_container and len(tally) > 1, examples=examples))
     found.sort(key=lambda c: (not c.mixes_containers, -c.minority_share, c.column))
     return MixedTypesResult(tuple(found), n_columns_checked=len(names) - len(unexamined),

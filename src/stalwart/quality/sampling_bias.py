@@ -156,9 +156,11 @@ def _against_reference_categories(name: str, s: pd.Series, ref: pd.Series,
         return _untested(base, "a single category on both sides")
     res = stats.chi2_contingency(table, correction=False)
     shares = table[0] / n
-    # expected shares from the reference, with half a count per category so that a
-    # category the reference lacks has a finite (large) contribution
-    expected = (table[1] + 0.5) / (n_ref + 0.5 * len(labels))
+    expected = table[1] / n_ref
+    if np.any(table[1] == 0):
+        # half a count per category, so that a category the reference lacks adds a large
+        # but finite amount to the effect size
+        expected = (table[1] + 0.5) / (n_ref + 0.5 * len(labels))
     return _replace(base, statistic=float(res.statistic), p_value=float(res.pvalue),
                     effect_size=_cramers_v(shares, expected), effect_measure="cramers_v",
                     shares=tuple(shares), expected_shares=tuple(table[1] / n_ref))

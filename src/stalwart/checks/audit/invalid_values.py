@@ -24,8 +24,9 @@ class InvalidValues(Check):
     Declared rules come from the schema (set them with ``schema.override(name, min=...,
     max=..., allowed=..., integer=..., nullable=...)`` or a schema file): any breach fails.
     Against reference data, numeric values outside its observed range (widened by
-    ``range_tolerance`` of its width) and categories it never showed warn once they reach
-    1% of the rows in a column.
+    ``range_tolerance`` of its width, and never narrower than Tukey's far-out fences, see
+    :func:`~stalwart.quality.invalid_values.reference_bounds`) and categories it never
+    showed warn once they reach 1% of the rows in a column.
     """
 
     name = "invalid_values"

@@ -90,9 +90,8 @@ def _summary(n_checked: int, flagged: list[ColumnTypeMix], containers: list[Colu
     if not flagged:
         return f"no column of {n_checked} mixes kinds of values{tail}"
     worst = flagged[0]
-    minority = ", ".join(k for k in worst.counts if k != worst.dominant)
     text = (f"{len(flagged)} of {n_checked} columns mix kinds of values; worst: {worst.column} "
-            f"({worst.minority_share:.1%} {minority} among {worst.dominant})")
+            f"({_tally(worst)})")
     if containers:
         text += f"; {len(containers)} mix scalars with lists, dicts or arrays"
     return text + tail

@@ -9,6 +9,7 @@ from .checks import (CHECKS, Chart, Check, CheckContext, CheckResult, Condition,
                      Status, Suite, SuiteResult, Table, register_check)
 from .checks.audit import audit, audit_suite
 from .data import ColumnSpec, Dataset, Kind, Role, Schema, fingerprint, read_table
+from .models import ModelAdapter, load_model, save_model, wrap
 from .exceptions import (DataError, InputError, MissingExtraError, ModelError, ParameterError,
                          SchemaError, StageError, StalwartError, UnsafeModelError)
 
@@ -26,6 +27,7 @@ __all__ = [
     "InputError",
     "Kind",
     "MissingExtraError",
+    "ModelAdapter",
     "ModelError",
     "ParameterError",
     "Role",
@@ -43,6 +45,9 @@ __all__ = [
     "audit",
     "audit_suite",
     "fingerprint",
+    "load_model",
     "read_table",
     "register_check",
+    "save_model",
+    "wrap",
 ]

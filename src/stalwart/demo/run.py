@@ -55,8 +55,10 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
     train, test = train_test_split(frame, test_size=0.25, stratify=frame[TARGET],
                                    random_state=random_state)
     batch = corrupt_batch(test, train, random_state=random_state)
-    for name, part in (("train", train), ("test", test), ("batch", batch)):
-        part.to_parquet(root / "data" / f"{name}.parquet", index=False)
+    train.to_parquet(root / "data" / "train.parquet", index=False)
+    test.to_parquet(root / "data" / "test.parquet", index=False)
+    # CSV, as such batches usually arrive: a numeric column holding text cannot be Parquet
+    batch.to_csv(root / "data" / "batch.csv", index=False)
     echo(f"data: scikit-learn diabetes study, {len(train)} train / {len(test)} test rows, "
          f"plus a corrupted production batch of {len(batch)} rows -> {root / 'data'}")
 

@@ -104,7 +104,7 @@ def save_model(model: Any, path: str | Path) -> Path:
                          "(skops stores estimators)", got=f"a model handled by "
                          f"{type(adapter).__name__}",
                          fix="save the estimator itself; an ONNX model is already a file")
-    sio = require("skops.io", extra="models", purpose="saving models safely")
+    import skops.io as sio  # a core dependency, imported lazily to keep start-up fast
     p.parent.mkdir(parents=True, exist_ok=True)
     try:
         sio.dump(adapter.model, p)
@@ -117,12 +117,12 @@ def save_model(model: Any, path: str | Path) -> Path:
 
 def untrusted_skops_types(path: str | Path) -> list[str]:
     """Types in a skops file outside the allow-list (see the module docstring)."""
-    sio = require("skops.io", extra="models", purpose="loading .skops files")
+    import skops.io as sio  # a core dependency, imported lazily to keep start-up fast
     return [t for t in sio.get_untrusted_types(file=Path(path)) if not _library_class(t)]
 
 
 def _load_skops(p: Path, what: str, trusted: bool) -> Any:
-    sio = require("skops.io", extra="models", purpose="loading .skops files")
+    import skops.io as sio  # a core dependency, imported lazily to keep start-up fast
     try:
         listed = sio.get_untrusted_types(file=p)
     except Exception as exc:  # noqa: BLE001 - zipfile, json and skops errors alike

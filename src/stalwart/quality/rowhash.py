@@ -35,6 +35,9 @@ def row_hashes(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> np.
             h = pd.util.hash_pandas_object(s, index=False).to_numpy()
         except TypeError:
             h = pd.util.hash_pandas_object(s.map(repr), index=False).to_numpy()
-        # position-dependent mixing so swapping two columns' values changes the hash
-        out = (out * np.uint64(0x100000001B3)) ^ (h + np.uint64(i + 1) * np.uint64(0x9E3779B97F4A7C15))
+        # position-dependent mixing so swapping two columns' values changes the hash;
+        # uint64 arithmetic wraps around on purpose
+        with np.errstate(over="ignore"):
+            salt = np.uint64(i + 1) * np.uint64(0x9E3779B97F4A7C15)
+            out = (out * np.uint64(0x100000001B3)) ^ (h + salt)
     return out

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..checks.result import CheckResult, SuiteResult, Table
 from ._format import (MISSING, STATUS_ORDER, fmt_duration, fmt_value, is_scalar, one_line,
@@ -93,6 +93,22 @@ def _when(stamp: str) -> str:
     return moment.isoformat(sep=" ", timespec="minutes")
 
 
+def _verdict(condition: Any) -> str:
+    """A condition's message without the description shown next to it.
+
+    ``"n < 10 does not hold (value 12)"`` beside the description ``n < 10`` reads as
+    ``does not hold (value 12)``; other messages are shown whole.
+    """
+    message, description = str(condition.message), str(condition.description)
+    rest = message[len(description):].strip() if message.startswith(description) else ""
+    return rest or message
+
+
+def _breakable(name: Any) -> Markup:
+    """A metric name that may wrap after its underscores rather than inside a word."""
+    return Markup("_<wbr>").join(escape(str(name)).split("_"))
+
+
 def _finalize(value: Any) -> Any:
     # control characters are not allowed in HTML text: show them as visible escapes
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -114,7 +130,7 @@ def _environment() -> Environment:
     )
     env.filters.update(fmt=fmt_value, duration=fmt_duration, oneline=one_line, pretty=_pretty,
                        truncate_text=truncate, shown_rows=_shown_rows, when=_when,
-                       numeric_columns=_numeric_columns)
+                       numeric_columns=_numeric_columns, verdict=_verdict, breakable=_breakable)
     env.tests["number"] = _is_number
     env.globals.update(chart_svg=_chart, icons=ICONS, status_order=STATUS_ORDER,
                        missing=MISSING)

@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from stalwart.checks.result import Chart, CheckResult, Status, SuiteResult, Table
+from stalwart.checks.result import (Chart, CheckResult, ConditionResult, Status, SuiteResult,
+                                    Table)
 from stalwart.reports import render_html
 
 HOSTILE = "<script>alert(1)</script>"
@@ -114,10 +115,13 @@ def test_one_svg_per_chart(page, suite_result):
 def test_conditions_metrics_and_tables_are_shown(page, suite_result):
     for check in suite_result.results:
         for cond in check.conditions:
-            assert str(escape(cond.message)) in page
+            assert f'<code class="cond-desc">{escape(cond.description)}</code>' in page
     section = page[page.index('id="check-3-duplicates"'):page.index('id="check-4-')]
     assert section.count("badge badge-sm s-fail") == 2 and section.count("badge badge-sm s-pass") == 1
-    assert "<dt>duplicate_share</dt>" in section and ">0.12</dd>" in section
+    # the message is shown once: the description is in the chip beside it
+    assert re.findall(r'<span class="cond-msg">([^<]*)</span>', section) == [
+        "does not hold (value 0.12)", "does not hold (value 12)", "holds"]
+    assert "<dt>duplicate_<wbr>share</dt>" in section and ">0.12</dd>" in section
     assert "showing 3 of 50 rows" in page and ">3 rows</span>" in section
     assert "<summary>Metric <code>per_class</code></summary>" in page  # nested metric folded
 
@@ -141,6 +145,13 @@ def test_title_option_and_escaping():
     assert "<title>s · stalwart report</title>" in render_html(result)
     assert f"<title>{escape(HOSTILE)}</title>" in render_html(result, title=HOSTILE)
     assert "This suite ran no checks." in render_html(result)
+
+
+def test_a_message_that_does_not_restate_its_condition_is_shown_whole():
+    cond = ConditionResult("auc >= 0.8", Status.SKIP, "auc", None, "auc is not defined here")
+    check = CheckResult("c", "C", "model", Status.PASS, "ok", conditions=(cond,))
+    page = render_html(SuiteResult("s", Status.PASS, (check,), {}))
+    assert '<span class="cond-msg">auc is not defined here</span>' in page
 
 
 def test_minimal_results_render_without_optional_parts():

@@ -100,11 +100,14 @@ def adjust_p_values(p_values: Sequence[float], method: str = "holm") -> np.ndarr
     return out
 
 
-def _counts(s: pd.Series) -> pd.Series:
-    """Counts per category as text labels (missing values excluded)."""
+def _counts(s: pd.Series) -> dict[str, int]:
+    """Counts per category, keyed by the category's text (missing values excluded)."""
     vc = s.value_counts(dropna=True)
-    vc.index = [str(v) for v in vc.index]
-    return vc.groupby(level=0, sort=False).sum()
+    out: dict[str, int] = {}
+    for label, count in zip(vc.index, vc.to_numpy()):  # one step per category, not per row
+        key = str(label)
+        out[key] = out.get(key, 0) + int(count)
+    return out
 
 
 def _cramers_v(shares: np.ndarray, expected: np.ndarray) -> float:
@@ -122,8 +125,8 @@ def _against_population(name: str, s: pd.Series, proportions: Mapping[Any, float
                              fix="list each category once with its expected share")
     p = p / p.sum()
     counts = _counts(s)
-    observed = counts.reindex(labels, fill_value=0).to_numpy(dtype=np.float64)
-    n_unlisted = int(counts.sum() - observed.sum())
+    observed = np.array([counts.get(label, 0) for label in labels], dtype=np.float64)
+    n_unlisted = int(sum(counts.values()) - observed.sum())
     n = int(observed.sum())
     base = ColumnBias(name, "chi2_goodness_of_fit", n, categories=tuple(labels),
                       n_unlisted=n_unlisted)
@@ -141,14 +144,18 @@ def _against_population(name: str, s: pd.Series, proportions: Mapping[Any, float
 
 def _against_reference_categories(name: str, s: pd.Series, ref: pd.Series,
                                   max_categories: int) -> ColumnBias:
-    both = pd.concat([_counts(s), _counts(ref)], axis=1).fillna(0.0)
-    both = both.iloc[np.argsort(-both.sum(axis=1).to_numpy(), kind="stable")]
-    if len(both) > max_categories:  # pool the rarest categories
-        head, tail = both.iloc[:max_categories - 1], both.iloc[max_categories - 1:]
-        both = pd.concat([head, tail.sum().to_frame(_OTHER).T])
-    table = both.to_numpy(dtype=np.float64).T  # 2 x k
+    cur, old = _counts(s), _counts(ref)
+    names = list(dict.fromkeys([*cur, *old]))
+    table = np.array([[cur.get(k, 0) for k in names], [old.get(k, 0) for k in names]],
+                     dtype=np.float64).reshape(2, len(names))  # 2 x k
+    order = np.argsort(-table.sum(axis=0), kind="stable")  # most common first
+    table, names = table[:, order], [names[i] for i in order]
+    if len(names) > max_categories:  # pool the rarest categories
+        keep = max_categories - 1
+        table = np.column_stack([table[:, :keep], table[:, keep:].sum(axis=1)])
+        names = names[:keep] + [_OTHER]
     n, n_ref = int(table[0].sum()), int(table[1].sum())
-    labels = tuple(str(c) for c in both.index)
+    labels = tuple(names)
     base = ColumnBias(name, "chi2_homogeneity", n, n_ref, categories=labels)
     if n == 0 or n_ref == 0:
         return _untested(base, "no values on one side")
@@ -190,6 +197,19 @@ def _is_numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
 
+def _test_column(name: str, s: pd.Series, reference: pd.DataFrame | None,
+                 population: Mapping[str, Mapping[Any, float]], numeric: Sequence[str],
+                 max_categories: int) -> ColumnBias:
+    if name in population:
+        return _against_population(name, s, population[name])
+    if reference is None:
+        return ColumnBias(name, "none", int(s.notna().sum()),
+                          reason="no reference data and no population shares")
+    if name in numeric or (_is_numeric(s) and s.nunique() > max_categories):
+        return _against_reference_numbers(name, s, reference[name])
+    return _against_reference_categories(name, s, reference[name], max_categories)
+
+
 def sampling_bias(frame: pd.DataFrame, columns: Sequence[str], *,
                   reference: pd.DataFrame | None = None,
                   population: Mapping[str, Mapping[Any, float]] | None = None,
@@ -205,16 +225,12 @@ def sampling_bias(frame: pd.DataFrame, columns: Sequence[str], *,
     tested: list[ColumnBias] = []
     for name in columns:
         s = frame[name]
-        if name in population:
-            tested.append(_against_population(name, s, population[name]))
-        elif reference is None:
+        try:
+            tested.append(_test_column(name, s, reference, population, numeric,
+                                       max_categories))
+        except TypeError as exc:  # unhashable cells such as lists or dicts
             tested.append(ColumnBias(name, "none", int(s.notna().sum()),
-                                     reason="no reference data and no population shares"))
-        elif name in numeric or (_is_numeric(s) and s.nunique() > max_categories):
-            tested.append(_against_reference_numbers(name, s, reference[name]))
-        else:
-            tested.append(_against_reference_categories(name, s, reference[name],
-                                                        max_categories))
+                                     reason=f"values cannot be counted ({exc})"))
     with_p = [i for i, c in enumerate(tested) if c.p_value is not None]
     adjusted = adjust_p_values([tested[i].p_value for i in with_p], correction)  # type: ignore[misc]
     for i, adj in zip(with_p, adjusted):

@@ -11,9 +11,17 @@ import click
 from .main import cli
 
 
+def _context(command: click.Command, name: str,
+             parent: click.Context | None = None) -> click.Context:
+    return click.Context(command, info_name=name, parent=parent, terminal_width=88,
+                         max_content_width=88, **({} if parent else cli.context_settings))
+
+
 def _help(command: click.Command, name: str) -> str:
-    ctx = click.Context(command, info_name=name, terminal_width=88, max_content_width=88)
-    return command.get_help(ctx)
+    root = _context(cli, "stalwart")
+    if command is cli:
+        return cli.get_help(root)
+    return command.get_help(_context(command, name, root))
 
 
 def render_reference() -> str:
@@ -23,7 +31,7 @@ def render_reference() -> str:
              _help(cli, "stalwart"), "```", ""]
     for name in sorted(cli.commands):
         parts += [f"## stalwart {name}", "", "```text",
-                  _help(cli.commands[name], f"stalwart {name}"), "```", ""]
+                  _help(cli.commands[name], name), "```", ""]
     return "\n".join(parts)
 
 

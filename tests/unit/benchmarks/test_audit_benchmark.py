@@ -95,13 +95,16 @@ def test_harness_writes_the_audit_section(bench, tmp_path, capsys):
     out.parent.mkdir()
     out.write_text("# Benchmarks\n\n<!-- audit:start -->\nstale\n<!-- audit:end -->\n\n"
                    "## Drift\n\nother numbers\n")
+    # a few quick checks: test_worker_reports_stalwart_checks runs them all
     argv = ["--rows", "500", "--cols", "8", "--repeats", "2", "--skip-peers",
+            "--checks", "missing_values,duplicates,class_imbalance",
             "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
     assert bench.main(argv, runner=_in_process(bench.load_worker())) == 0
     text = out.read_text()
     assert "stale" not in text and text.endswith("## Drift\n\nother numbers\n")
     section = text[text.index("<!-- audit:start -->"):text.index("<!-- audit:end -->")]
-    header = ("| side | runs | suite time, median (s) | min-max (s) | load (s) | data (MiB) "
+    header = ("| side | runs | suite time, median (s) | min-max (s) | import (s) | load (s) "
+              "| data (MiB) "
               "| RSS before suite (MiB) | peak RSS (MiB) | suite added / data "
               "| peak RSS / data | findings | errors |")
     assert header in section
@@ -114,6 +117,9 @@ def test_harness_writes_the_audit_section(bench, tmp_path, capsys):
     assert "python benchmarks/audit.py --rows 500 --cols 8" in section
     assert "500 rows x 8 feature columns (6 numeric, 2 string)" in section
     assert "| check | status | time (s) | share of suite |" in section
+    assert "only these stalwart checks ran: missing_values, duplicates, class_imbalance" in section
+    for check in ("missing_values", "duplicates", "class_imbalance"):
+        assert sum(line.startswith(f"| {check} |") for line in rows) == 1
     assert "(outside the checks:" in section
     raw = list((tmp_path / "cache" / "results").glob("audit-*.json"))
     assert len(raw) == 1

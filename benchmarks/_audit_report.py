@@ -33,6 +33,7 @@ def summarise(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "runs": len(runs), "time": statistics.median(times), "min": min(times),
         "max": max(times), "load": statistics.median(r["load_s"] for r in runs),
+        "cpu": statistics.median(r.get("suite_cpu_s", float("nan")) for r in runs),
         "import": statistics.median(r.get("import_s", 0.0) for r in runs),
         "data_bytes": data, "before": statistics.median(r["rss_before_suite_bytes"] for r in runs),
         "peak": peak, "extra": statistics.median(extra),
@@ -130,15 +131,18 @@ def render(run: Mapping[str, Any]) -> str:
             "fresh process. Importing the library and its suite modules, and loading the "
             "Parquet file, are timed apart and not counted; building each side's dataset "
             "object (schema inference) is counted. Peak RSS is the high-water mark while the "
-            "suite runs (reset after loading).", "",
-            "| side | runs | suite time, median (s) | min-max (s) | import (s) | load (s) | data (MiB) "
+            "suite runs (reset after loading). CPU time is the process's own; with one "
+            "thread per side, CPU time well below the wall time means the machine was busy "
+            "with other work during that run.", "",
+            "| side | runs | suite time, median (s) | min-max (s) | CPU time (s) | import (s) "
+            "| load (s) | data (MiB) "
             "| RSS before suite (MiB) | peak RSS (MiB) | suite added / data | peak RSS / data "
             "| findings | errors |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for side, v in summ.items():
         found = ("-", "-") if side == "baseline" else (v["findings"], v["errors"])
         out.append(f"| {SIDE_TITLES[side]} | {v['runs']} | {v['time']:.2f} | {v['min']:.2f}-"
-                   f"{v['max']:.2f} | {v['import']:.2f} | {v['load']:.2f} | "
+                   f"{v['max']:.2f} | {v['cpu']:.2f} | {v['import']:.2f} | {v['load']:.2f} | "
                    f"{_mib(v['data_bytes'])} | "
                    f"{_mib(v['before'])} | {_mib(v['peak'])} | {v['extra_ratio']:.2f}x | "
                    f"{v['peak_ratio']:.2f}x | {found[0]} | {found[1]} |")

@@ -69,12 +69,12 @@ def test_data_file_is_written_once(bench, tmp_path):
 def test_summarise_takes_medians_and_ratios(bench):
     report = sys.modules["_audit_report"]
     mib = 2 ** 20
-    runs = [{"suite_s": t, "load_s": 1.0, "data_bytes": 100 * mib,
+    runs = [{"suite_s": t, "suite_cpu_s": t / 2, "load_s": 1.0, "import_s": 0.5, "data_bytes": 100 * mib,
              "rss_before_suite_bytes": 200 * mib, "peak_rss_suite_bytes": (200 + extra) * mib,
              "findings": 4, "errors": 1, "peak_reset": True}
             for t, extra in [(3.0, 150), (1.0, 50), (2.0, 100)]]
     s = report.summarise(runs)
-    assert (s["time"], s["min"], s["max"]) == (2.0, 1.0, 3.0)
+    assert (s["time"], s["min"], s["max"], s["cpu"], s["import"]) == (2.0, 1.0, 3.0, 1.0, 0.5)
     assert s["extra_ratio"] == pytest.approx(1.0)
     assert s["peak_ratio"] == pytest.approx(3.0)
     assert (s["findings"], s["errors"], s["runs"]) == (4, 1, 3)
@@ -103,8 +103,8 @@ def test_harness_writes_the_audit_section(bench, tmp_path, capsys):
     text = out.read_text()
     assert "stale" not in text and text.endswith("## Drift\n\nother numbers\n")
     section = text[text.index("<!-- audit:start -->"):text.index("<!-- audit:end -->")]
-    header = ("| side | runs | suite time, median (s) | min-max (s) | import (s) | load (s) "
-              "| data (MiB) "
+    header = ("| side | runs | suite time, median (s) | min-max (s) | CPU time (s) | import (s) "
+              "| load (s) | data (MiB) "
               "| RSS before suite (MiB) | peak RSS (MiB) | suite added / data "
               "| peak RSS / data | findings | errors |")
     assert header in section

@@ -76,12 +76,13 @@ def conflicting_labels(frame: pd.DataFrame, *, features: Sequence[str], target: 
         label_codes, label_values = pd.factorize(y.iloc[labelled])
     except TypeError:  # unhashable labels: compare their text
         label_codes, label_values = pd.factorize(y.iloc[labelled].map(repr))
-    groups, _ = pd.factorize(hashes[labelled])
+    groups, uniques = pd.factorize(hashes[labelled])
     n_labels = max(len(label_values), 1)
-    pairs = np.unique(groups.astype(np.int64) * n_labels + label_codes)
-    n_groups = int(groups.max()) + 1 if n else 0
-    distinct = np.bincount(pairs // n_labels, minlength=n_groups)
+    n_groups = len(uniques)
     sizes = np.bincount(groups, minlength=n_groups)
+    inside = np.flatnonzero(sizes[groups] > 1)  # only groups of 2+ rows can conflict
+    pairs = pd.unique(groups[inside].astype(np.int64) * n_labels + label_codes[inside])
+    distinct = np.bincount(pairs // n_labels, minlength=n_groups)
     conflicting = np.flatnonzero(distinct > 1)
     n_rows_conflicting = int(sizes[conflicting].sum())
     top = conflicting[np.argsort(-sizes[conflicting], kind="stable")][:top_groups]

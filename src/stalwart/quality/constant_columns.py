@@ -128,7 +128,10 @@ def _dominant(s: pd.Series) -> tuple[Any, int | None, int | None]:
         return value, count, distinct
     counts = s.value_counts(dropna=False, sort=True)
     top = counts.index[0]
-    value = MISSING if pd.isna(top) else _plain(top)
+    if not pd.api.types.is_scalar(top):  # a list or array cell: show its text
+        value = str(top)
+    else:
+        value = MISSING if pd.isna(top) else _plain(top)
     return value, int(counts.iloc[0]), int(len(counts))
 
 

@@ -30,6 +30,7 @@ __all__ = ["DuplicateGroup", "DuplicatesResult", "duplicates", "near_duplicate_h
 
 _MUL = np.uint64(0x100000001B3)
 _GOLDEN = 0x9E3779B97F4A7C15
+_POW10 = 10.0 ** np.arange(-300, 301)
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,9 @@ def duplicates(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
     near, near_counts = _factorize(near_hashes)
     n_dup = n - len(exact_counts)
     n_near_total = n - len(near_counts)
-    # near groups that hold more than one distinct exact row
-    pairs = np.unique(near.astype(np.int64) * len(exact_counts) + exact)
+    # near groups that hold more than one distinct exact row (only groups of 2+ rows can)
+    inside = np.flatnonzero(near_counts[near] > 1)
+    pairs = pd.unique(near[inside].astype(np.int64) * len(exact_counts) + exact[inside])
     distinct_exact = np.bincount(pairs // max(len(exact_counts), 1), minlength=len(near_counts))
     near_ids = np.flatnonzero(distinct_exact > 1)
 
@@ -164,12 +166,15 @@ def _normalised(s: pd.Series, digits: int) -> np.ndarray:
 
 
 def _round_significant(x: np.ndarray, digits: int) -> np.ndarray:
-    finite = np.isfinite(x) & (x != 0)
-    mag = np.zeros_like(x)
-    mag[finite] = np.floor(np.log10(np.abs(x[finite])))
-    scale = 10.0 ** (digits - 1 - mag)
-    out = np.where(finite, np.round(x * scale) / scale, x)
-    out = out + 0.0  # -0.0 becomes 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))  # -inf for 0, nan for nan
+    ok = np.isfinite(mag)
+    # powers of ten from a table: much faster than 10.0 ** array
+    exponent = np.clip(np.where(ok, digits - 1 - mag, 0), -300, 300).astype(np.int64)
+    scale = _POW10[exponent + 300]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.where(ok, np.round(x * scale) / scale, x)
+    out += 0.0  # -0.0 becomes 0.0
     out[np.isnan(out)] = np.nan  # one NaN bit pattern
     return out
 

@@ -20,8 +20,10 @@ class LabelErrors(Check):
     """Flag rows whose label a cross-validated model confidently contradicts.
 
     Confident learning (Northcutt et al., 2021) on out-of-fold probabilities of a
-    gradient-boosted tree model, on at most ``max_rows_for_model_checks`` rows (seeded
-    sample). ``method`` is ``"prune_by_noise_rate"`` (cleanlab's default) or
+    gradient-boosted tree model, on a seeded sample of at most ``max_rows`` rows (and at
+    most the run's ``max_rows_for_model_checks``): the error share is estimated from it
+    and its suspects are listed; raise ``max_rows`` to list the suspects of more rows.
+    ``method`` is ``"prune_by_noise_rate"`` (cleanlab's default) or
     ``"confident_off_diagonal"``; see :mod:`stalwart.quality.label_errors`.
 
     Confident learning can only tell a wrong label from a hard row when the model is
@@ -41,14 +43,18 @@ class LabelErrors(Check):
     # 2021 found 3.3% on average in ten common test sets), so a gate below that would
     # fire on most tables; past 10% the noise measurably costs accuracy. A skill of 0.5
     # (the model avoids half the errors of always predicting the majority) is where the
-    # flags on planted-noise data stop being dominated by hard rows.
+    # flags on planted-noise data stop being dominated by hard rows. 50,000 rows estimate
+    # the error share to about +-0.3 points and train five models in seconds, where
+    # 200,000 rows of 50 columns take minutes on two cores.
     def __init__(self, *, n_folds: int = 5, method: str = "prune_by_noise_rate",
                  max_share: float = 0.10, min_model_skill: float = 0.5,
+                 max_rows: int = 50_000,
                  conditions: Sequence[Condition] | None = None) -> None:
         self.n_folds = n_folds
         self.method = method
         self.max_share = max_share
         self.min_model_skill = min_model_skill
+        self.max_rows = max_rows
         self.conditions = conditions
 
     def default_conditions(self) -> list[Condition]:
@@ -65,7 +71,8 @@ class LabelErrors(Check):
         data = ctx.data
         r = label_errors(data.frame, features=data.features, target=data.target,
                          n_folds=self.n_folds, method=self.method,
-                         max_rows=ctx.max_rows_for_model_checks, random_state=ctx.random_state)
+                         max_rows=min(self.max_rows, ctx.max_rows_for_model_checks),
+                         random_state=ctx.random_state)
         skill = None
         if r.examined and r.majority_share is not None and r.majority_share < 1:
             skill = (r.oof_accuracy - r.majority_share) / (1 - r.majority_share)

@@ -130,6 +130,15 @@ def oof_class_probabilities(codes: np.ndarray, y: np.ndarray, folds: np.ndarray,
     ``p = (count(bin, class) + smoothing * prior) / (count(bin) + smoothing)``, counted on
     the folds other than the row's own.
     """
+    probs, prior = _class_tables(codes, y, folds, n_classes=n_classes, n_folds=n_folds,
+                                 smoothing=smoothing)
+    return probs[folds, codes], prior[folds]
+
+
+def _class_tables(codes: np.ndarray, y: np.ndarray, folds: np.ndarray, *, n_classes: int,
+                  n_folds: int, smoothing: float) -> tuple[np.ndarray, np.ndarray]:
+    """``p(class | bin)`` learnt outside each fold, shape (fold, bin, class), and the
+    class prior outside each fold, shape (fold, class)."""
     n_codes = int(codes.max()) + 1 if len(codes) else 1
     flat = (folds * n_codes + codes) * n_classes + y
     per_fold = np.bincount(flat, minlength=n_folds * n_codes * n_classes).reshape(
@@ -139,7 +148,7 @@ def oof_class_probabilities(codes: np.ndarray, y: np.ndarray, folds: np.ndarray,
     prior = class_train / np.maximum(class_train.sum(axis=1, keepdims=True), 1.0)
     probs = (train + smoothing * prior[:, None, :]) / (
         train.sum(axis=2, keepdims=True) + smoothing)
-    return probs[folds, codes], prior[folds]
+    return probs, prior
 
 
 def oof_means(codes: np.ndarray, y: np.ndarray, folds: np.ndarray, *, n_folds: int,
@@ -158,7 +167,7 @@ def oof_means(codes: np.ndarray, y: np.ndarray, folds: np.ndarray, *, n_folds: i
 
 
 def _balanced_accuracy(y: np.ndarray, pred: np.ndarray, n_classes: int) -> float:
-    hits = np.bincount(y[pred == y], minlength=n_classes)
+    hits = np.bincount(y, weights=pred == y, minlength=n_classes)
     support = np.bincount(y, minlength=n_classes)
     present = support > 0
     return float(np.mean(hits[present] / support[present]))
@@ -217,9 +226,11 @@ def feature_power(frame: pd.DataFrame, target: str, features: Sequence[str], *,
             continue
         n_codes = int(codes.max()) + 1
         if task == "classification":
-            probs, prior = oof_class_probabilities(codes, y_codes, folds, n_classes=n_classes,
-                                                   n_folds=n_folds, smoothing=smoothing)
-            pred = np.argmax(probs / np.maximum(prior, 1e-12), axis=1)
+            probs, prior = _class_tables(codes, y_codes, folds, n_classes=n_classes,
+                                         n_folds=n_folds, smoothing=smoothing)
+            # the class each (fold, bin) predicts, then one lookup per row
+            decide = np.argmax(probs / np.maximum(prior, 1e-12)[:, None, :], axis=2)
+            pred = decide[folds, codes]
             score = _balanced_accuracy(y_codes, pred, n_classes)
             power = (score - baseline) / (1.0 - baseline)
         else:

@@ -180,7 +180,13 @@ def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
         r = r[np.isfinite(r)]
         if len(r) == 0:
             return
-        lo, hi = reference_bounds(r, tolerance)
+        lo, hi = float(r.min()), float(r.max())
+        margin = tolerance * (hi - lo)
+        lo, hi = lo - margin, hi + margin
+        finite = x[np.isfinite(x)]
+        if len(finite) and (finite.min() < lo or finite.max() > hi):
+            # the quartiles cost a partial sort of the reference: only when needed
+            lo, hi = _widen(r, lo, hi)
         # ±inf is reported once, as "infinite"
         column.report("below_reference_range", (x < lo) & np.isfinite(x),
                       f"< {lo:g}, the reference's lower bound")
@@ -209,9 +215,13 @@ def reference_bounds(values: np.ndarray, tolerance: float = 0.05) -> tuple[float
     """
     lo, hi = float(values.min()), float(values.max())
     margin = tolerance * (hi - lo)
+    return _widen(values, lo - margin, hi + margin)
+
+
+def _widen(values: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
     q1, q3 = np.quantile(values, [0.25, 0.75])
     fence = 3.0 * float(q3 - q1)
-    return min(lo - margin, float(q1) - fence), max(hi + margin, float(q3) + fence)
+    return min(lo, float(q1) - fence), max(hi, float(q3) + fence)
 
 
 def _preview(values: list[Any], limit: int = 8) -> str:

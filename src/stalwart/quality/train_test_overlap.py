@@ -26,7 +26,8 @@ import pandas as pd
 from .rowhash import row_hashes
 
 __all__ = ["IdOverlap", "RowOverlap", "TrainTestOverlapResult", "aligned_row_hashes",
-           "hash_rows", "id_overlap", "mismatched_columns", "row_overlap", "train_test_overlap"]
+           "hash_rows", "id_overlap", "mismatched_columns", "overlap_with_target", "row_overlap",
+           "train_test_overlap"]
 
 _N_EXAMPLES = 5
 
@@ -137,14 +138,44 @@ def row_overlap(data_hashes: np.ndarray, reference_hashes: np.ndarray, *,
     n = len(data_hashes)
     if len(reference_hashes) == 0 or n == 0:
         return RowOverlap(tuple(columns), n, 0)
-    order = np.argsort(reference_hashes, kind="stable")
-    ref_sorted = reference_hashes[order]
-    pos = np.minimum(np.searchsorted(ref_sorted, data_hashes), len(ref_sorted) - 1)
-    found = ref_sorted[pos] == data_hashes
+    found = _member(data_hashes, reference_hashes)
     first = np.flatnonzero(found)[:_N_EXAMPLES]
-    examples = tuple((_plain(data_index[i]), _plain(reference_index[order[pos[i]]]))
+    examples = tuple((_plain(data_index[i]),
+                      _plain(reference_index[int(np.argmax(reference_hashes == data_hashes[i]))]))
                      for i in first)
     return RowOverlap(tuple(columns), n, int(found.sum()), examples)
+
+
+def _member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Membership through pandas' hash table: several times faster than ``np.isin`` on a
+    million uint64 values."""
+    return pd.Series(values, copy=False).isin(pool).to_numpy(dtype=bool)
+
+
+def overlap_with_target(frame: pd.DataFrame, reference: pd.DataFrame, *,
+                        features: Sequence[str], target: str, data_hashes: np.ndarray,
+                        reference_hashes: np.ndarray) -> RowOverlap:
+    """Overlap over features + target, given both sides' feature hashes.
+
+    Only rows that already match on the features can match with the target too, so only
+    those rows are hashed again; with little overlap that is a small fraction of the
+    work (when most rows overlap, both sides are hashed in full rather than copied).
+    """
+    cols = list(features) + [target]
+    n = len(frame)
+    data_pos = np.flatnonzero(_member(data_hashes, reference_hashes))
+    if len(data_pos) == 0:
+        return RowOverlap(tuple(cols), n, 0)
+    ref_pos = np.flatnonzero(_member(reference_hashes, data_hashes[data_pos]))
+    if 4 * len(data_pos) > n or 4 * len(ref_pos) > len(reference):
+        h_data, h_ref = aligned_row_hashes(frame, reference, cols)
+        return row_overlap(h_data, h_ref, data_index=frame.index,
+                           reference_index=reference.index, columns=cols)
+    sub_data, sub_ref = frame[cols].iloc[data_pos], reference[cols].iloc[ref_pos]
+    h_data, h_ref = aligned_row_hashes(sub_data, sub_ref, cols)
+    found = row_overlap(h_data, h_ref, data_index=sub_data.index,
+                        reference_index=sub_ref.index, columns=cols)
+    return RowOverlap(tuple(cols), n, found.n_overlap, found.examples)
 
 
 def id_overlap(data_ids: pd.Series, reference_ids: pd.Series) -> IdOverlap:
@@ -167,10 +198,8 @@ def train_test_overlap(frame: pd.DataFrame, reference: pd.DataFrame, *,
                               reference_index=reference.index, columns=feats)
     with_target = None
     if target is not None:
-        cols = feats + [target]
-        h_data, h_ref = aligned_row_hashes(frame, reference, cols)
-        with_target = row_overlap(h_data, h_ref, data_index=frame.index,
-                                  reference_index=reference.index, columns=cols)
+        with_target = overlap_with_target(frame, reference, features=feats, target=target,
+                                          data_hashes=h_data, reference_hashes=h_ref)
     ids = tuple(id_overlap(frame[c], reference[c]) for c in id_columns)
     return TrainTestOverlapResult(by_features, with_target, ids)
 

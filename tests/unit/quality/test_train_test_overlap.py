@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from stalwart.quality.train_test_overlap import (aligned_row_hashes, id_overlap,
-                                                 mismatched_columns, row_overlap,
-                                                 train_test_overlap)
+                                                 mismatched_columns, overlap_with_target,
+                                                 row_overlap, train_test_overlap)
 
 
 def _naive_overlap(frame, reference, columns):
@@ -24,6 +24,27 @@ def test_counts_match_a_direct_set_lookup():
     assert result.features.n_overlap == _naive_overlap(cur, ref, ["a", "b"])
     assert result.features_and_target.n_overlap == _naive_overlap(cur, ref, ["a", "b", "y"])
     assert result.features.share == pytest.approx(result.features.n_overlap / 300)
+
+
+@pytest.mark.parametrize("n_copied", [0, 30, 700])
+def test_target_overlap_from_feature_matches_equals_a_full_rehash(n_copied):
+    rng = np.random.default_rng(n_copied)
+    ref = pd.DataFrame({"a": rng.normal(size=1000), "b": rng.choice(list("xy"), 1000),
+                        "y": rng.integers(0, 2, 1000)})
+    cur = pd.DataFrame({"a": rng.normal(size=1000), "b": rng.choice(list("xy"), 1000),
+                        "y": rng.integers(0, 2, 1000)})
+    copied = ref.sample(n_copied, random_state=0)
+    copied = copied.assign(y=np.where(np.arange(n_copied) % 3 == 0, 1 - copied["y"], copied["y"]))
+    cur = pd.concat([cur, copied], ignore_index=True)
+    h_cur, h_ref = aligned_row_hashes(cur, ref, ["a", "b"])
+    fast = overlap_with_target(cur, ref, features=["a", "b"], target="y", data_hashes=h_cur,
+                               reference_hashes=h_ref)
+    full_cur, full_ref = aligned_row_hashes(cur, ref, ["a", "b", "y"])
+    full = row_overlap(full_cur, full_ref, data_index=cur.index, reference_index=ref.index)
+    assert fast.n_overlap == full.n_overlap == n_copied - len(range(0, n_copied, 3))
+    assert fast.n_rows == len(cur)
+    for data_row, ref_row in fast.examples:
+        assert (cur.loc[data_row] == ref.loc[ref_row]).all()
 
 
 def test_examples_point_at_matching_rows():

@@ -7,7 +7,8 @@ from typing import Any
 
 from ...data.schema import Role
 from ...quality.train_test_overlap import (RowOverlap, aligned_row_hashes, hash_rows, id_overlap,
-                                           mismatched_columns, row_overlap)
+                                           mismatched_columns, overlap_with_target,
+                                           row_overlap)
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..result import Chart, Evidence, Table
@@ -58,9 +59,15 @@ class TrainTestOverlap(Check):
         features, target = schema.features, schema.target
         ids = (schema.with_role(Role.ID) if self.id_columns is None
                else [schema[c].name for c in self.id_columns])
-        by_features = self._overlap(ctx, features, "features") if features else None
-        with_target = (self._overlap(ctx, features + [target], "features+target")
-                       if features and target is not None else None)
+        by_features = with_target = None
+        if features:
+            h_data, h_ref = _hashes(ctx, features, "features")
+            by_features = row_overlap(h_data, h_ref, data_index=data.frame.index,
+                                      reference_index=ref.frame.index, columns=features)
+            if target is not None:
+                with_target = overlap_with_target(data.frame, ref.frame, features=features,
+                                                  target=target, data_hashes=h_data,
+                                                  reference_hashes=h_ref)
         id_results = [id_overlap(data.frame[c], ref.frame[c]) for c in ids]
         metrics: dict[str, Any] = {
             "n_rows": data.n_rows,
@@ -94,17 +101,16 @@ class TrainTestOverlap(Check):
         return Evidence(metrics, _summary(by_features, with_target, id_results, data.n_rows),
                         tuple(tables), charts)
 
-    @staticmethod
-    def _overlap(ctx: CheckContext, columns: list[str], key: str) -> RowOverlap:
-        frame, ref = ctx.data.frame, ctx.reference.frame  # type: ignore[union-attr]
-        if mismatched_columns(frame, ref, columns):
-            # dtypes differ between the two sides: hash both on common types (not cached)
-            h_data, h_ref = aligned_row_hashes(frame, ref, columns)
-        else:
-            h_data = ctx.cached(f"row_hashes:{key}", lambda: hash_rows(frame, columns))
-            h_ref = ctx.cached(f"reference_row_hashes:{key}", lambda: hash_rows(ref, columns))
-        return row_overlap(h_data, h_ref, data_index=frame.index, reference_index=ref.index,
-                           columns=columns)
+
+
+def _hashes(ctx: CheckContext, columns: list[str], key: str) -> tuple[Any, Any]:
+    """Both sides' row hashes over ``columns``, shared through the run's cache."""
+    frame, ref = ctx.data.frame, ctx.reference.frame  # type: ignore[union-attr]
+    if mismatched_columns(frame, ref, columns):
+        # dtypes differ between the two sides: hash both on common types (not cached)
+        return aligned_row_hashes(frame, ref, columns)
+    return (ctx.cached(f"row_hashes:{key}", lambda: hash_rows(frame, columns)),
+            ctx.cached(f"reference_row_hashes:{key}", lambda: hash_rows(ref, columns)))
 
 
 def _summary(by_features: RowOverlap | None, with_target: RowOverlap | None,

@@ -179,31 +179,37 @@ def feature_power(frame: pd.DataFrame, target: str, features: Sequence[str], *,
                   random_state: int = 0) -> FeaturePowerResult:
     """Score each feature's out-of-fold power to predict ``target`` alone.
 
-    Rows with a missing target are dropped; at most ``max_rows`` rows are sampled (seeded).
+    Rows with a missing target (or, for regression, a non-finite one) are dropped; at most
+    ``max_rows`` rows are sampled (seeded).
     ``task`` is ``"classification"`` or ``"regression"``; by default a non-boolean numeric
     target with more than 20 distinct values is a regression target.
     """
+    if task not in (None, "classification", "regression"):
+        from ..exceptions import ParameterError
+        raise ParameterError("task", expected="'classification' or 'regression'",
+                             got=repr(task), fix="pass task='classification' or 'regression'")
     rng = np.random.default_rng(random_state)
-    labelled = np.flatnonzero(frame[target].notna().to_numpy())
+    y_all = frame[target]
+    task = task or _infer_task(y_all)
+    if task == "regression":  # rows with a missing or infinite target cannot be scored
+        y_all_num = pd.to_numeric(y_all, errors="coerce").to_numpy(dtype=np.float64,
+                                                                   na_value=np.nan)
+        labelled = np.flatnonzero(np.isfinite(y_all_num))
+    else:
+        labelled = np.flatnonzero(y_all.notna().to_numpy())
     if len(labelled) > max_rows:
         labelled = np.sort(rng.choice(labelled, size=max_rows, replace=False))
-    y_raw = frame[target].iloc[labelled]
-    task = task or _infer_task(y_raw)
     n = len(labelled)
     folds = rng.permutation(np.arange(n) % n_folds) if n else np.zeros(0, dtype=np.int64)
     bins = max(2, min(n_bins, n // _MIN_ROWS_PER_BIN))
     if task == "classification":
-        y_codes, classes = pd.factorize(y_raw)
+        y_codes, classes = pd.factorize(y_all.iloc[labelled])
         n_classes = len(classes)
         metric, baseline = "balanced_accuracy", 1.0 / max(n_classes, 1)
-    elif task == "regression":
-        y_num = y_raw.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        y_num = y_all_num[labelled]
         sst = float(np.sum((y_num - y_num.mean()) ** 2)) if n else 0.0
         metric, baseline = "r2", 0.0
-    else:
-        from ..exceptions import ParameterError
-        raise ParameterError("task", expected="'classification' or 'regression'",
-                             got=repr(task), fix="pass task='classification' or 'regression'")
     scored: list[FeaturePower] = []
     unscored: list[FeaturePower] = []
     for name in features:

@@ -171,3 +171,19 @@ def test_unscorable_features_and_targets_say_why():
     tiny = feature_power(frame.iloc[:5], "y", ["x"])
     assert "labelled rows" in tiny.features[0].reason
     json.dumps(result.to_dict())
+
+
+def test_regression_rows_with_a_non_finite_target_are_dropped():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=400)
+    y = pd.Series(2 * x, dtype=object)
+    y.iloc[:10] = np.inf
+    y.iloc[10:20] = "n/a"
+    result = feature_power(pd.DataFrame({"x": x, "y": y}), "y", ["x"], task="regression")
+    assert result.n_rows == 380 and result.power("x") > 0.95
+
+
+def test_unknown_task_is_a_parameter_error():
+    from stalwart import ParameterError
+    with pytest.raises(ParameterError):
+        feature_power(pd.DataFrame({"x": [1.0], "y": [1]}), "y", ["x"], task="ranking")

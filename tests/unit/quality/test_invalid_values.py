@@ -126,3 +126,16 @@ def test_clean_data_has_no_violations(clean_frame):
     assert [v for v in result.violations if v.source == "schema"] == []
     assert all(v.share < 0.01 for v in result.violations)
     json.dumps(result.to_dict())
+
+
+def test_rules_from_a_schema_file():
+    frame = pd.DataFrame({"grade": ["A", "B", "F", "Z"], "score": [10.0, 55.0, 101.0, 70.0]})
+    raw = json.loads(json.dumps(Schema.infer(frame).to_dict()))  # as written to disk
+    for col in raw["columns"]:
+        if col["name"] == "grade":
+            col["allowed"] = ["A", "B", "C", "D", "F"]
+        if col["name"] == "score":
+            col.update(min=0, max=100, nullable=False)
+    found = _found(invalid_values(frame, Schema.from_dict(raw)))
+    assert set(found) == {("grade", "not_allowed"), ("score", "above_max")}
+    assert found["grade", "not_allowed"].examples == ("Z",)

@@ -7,12 +7,13 @@ from typing import Any
 from ..checks.result import CheckResult, Status, SuiteResult
 from ..exceptions import ParameterError
 
-__all__ = ["assert_passes", "failure_report"]
+__all__ = ["as_suite_result", "assert_passes", "failure_report"]
 
 _GATES = {"fail": (Status.FAIL, Status.ERROR), "warn": (Status.WARN, Status.FAIL, Status.ERROR)}
 
 
-def _as_suite(result: Any) -> SuiteResult:
+def as_suite_result(result: Any) -> SuiteResult:
+    """A SuiteResult as is; one CheckResult as a suite of one, named after the check."""
     if isinstance(result, SuiteResult):
         return result
     if isinstance(result, CheckResult):
@@ -27,7 +28,7 @@ def failure_report(result: SuiteResult | CheckResult, *, fail_on: str = "fail") 
     if fail_on not in _GATES:
         raise ParameterError("fail_on", expected="'warn' or 'fail'", got=repr(fail_on),
                              fix="use fail_on='fail' (default) or fail_on='warn'")
-    suite = _as_suite(result)
+    suite = as_suite_result(result)
     gate = _GATES[fail_on]
     bad = [r for r in suite.results if r.status in gate]
     if not bad:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .assertions import assert_passes, failure_report
+from .assertions import as_suite_result, assert_passes, failure_report
 
 __all__ = ["Gate", "assert_passes", "pytest_addoption", "pytest_report_header", "stalwart_gate"]
 
@@ -87,13 +87,8 @@ class Gate:
         Returns the paths written (empty without ``--stalwart-report-dir``).
         """
         __tracebackhide__ = True
-        from ..checks.result import CheckResult
-
-        if isinstance(result, CheckResult):
-            assert_passes(result, fail_on=fail_on)  # one check: nothing suite-shaped to write
-            return []
         message = failure_report(result, fail_on=fail_on)  # bad arguments raise before writing
-        paths = self.write(result)
+        paths = self.write(as_suite_result(result))
         if message is not None:
             if paths:
                 message += "\n  reports: " + ", ".join(str(p) for p in paths)

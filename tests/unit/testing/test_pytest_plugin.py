@@ -88,9 +88,12 @@ def test_report_dir_receives_junit_and_html_even_for_failures(project):
 
         def test_dirty(stalwart_gate):
             stalwart_gate(make("fail", name="nightly audit"))
+
+        def test_one_check(stalwart_gate):
+            stalwart_gate(make("pass").results[0])
     ''')
     result = project.runpytest("--stalwart-report-dir", "out/reports", "--junitxml=pytest.xml")
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["stalwart: reports written to *out/reports",
                                  "*reports: *test_dirty__nightly_audit.junit.xml*"])
     folder = project.path / "out" / "reports"
@@ -102,7 +105,8 @@ def test_report_dir_receives_junit_and_html_even_for_failures(project):
         "test_gate.py_test_two_results__audit_2.html",
         "test_gate.py_test_two_results__audit_2.junit.xml",
         "test_gate.py_test_dirty__nightly_audit.html",
-        "test_gate.py_test_dirty__nightly_audit.junit.xml"])
+        "test_gate.py_test_dirty__nightly_audit.junit.xml",
+        "test_gate.py_test_one_check__rows.html", "test_gate.py_test_one_check__rows.junit.xml"])
     suite = ET.parse(folder / "test_gate.py_test_dirty__nightly_audit.junit.xml").getroot()[0]
     assert suite.get("name") == "nightly audit" and suite.get("failures") == "1"
     page = (folder / "test_gate.py_test_dirty__nightly_audit.html").read_text()
@@ -110,7 +114,7 @@ def test_report_dir_receives_junit_and_html_even_for_failures(project):
     # pytest's own JUnit file points at the stalwart reports
     props = [p.get("value") for p in ET.parse(project.path / "pytest.xml").iter("property")
              if p.get("name") == "stalwart_report"]
-    assert len(props) == 8 and all(p.startswith(str(folder)) for p in props)
+    assert len(props) == 10 and all(p.startswith(str(folder)) for p in props)
 
 
 def test_bad_fail_on_writes_nothing(project, tmp_path):

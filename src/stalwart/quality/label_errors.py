@@ -128,13 +128,16 @@ def _calibrate(joint: np.ndarray, counts: np.ndarray) -> np.ndarray:
     np.fill_diagonal(joint, np.maximum(joint.diagonal(), 1))
     cal = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1e-12) * counts[:, None]
     cal = cal / max(cal.sum(), 1e-12) * counts.sum()
-    floor = np.floor(cal)
-    short = np.round(cal.sum(axis=1) - floor.sum(axis=1)).astype(int)
-    # largest remainders get the missing units, row by row (K is small)
-    order = np.argsort(-(cal - floor), axis=1, kind="stable")
-    for i, s in enumerate(short):
-        floor[i, order[i, :s]] += 1
-    return floor.astype(np.int64)
+    # round each cell, then move the rounding surplus of a row onto the cells that were
+    # rounded furthest (cleanlab's rule, so both find the same rows); K is small
+    out = np.round(cal)
+    for i in range(len(cal)):
+        short = int(np.round(np.round(cal[i].sum()) - out[i].sum()))
+        if short:
+            residual = cal[i] - out[i]
+            order = np.argsort(residual)[::-1] if short > 0 else np.argsort(residual)
+            out[i, order[:abs(short)]] += np.sign(short)
+    return out.astype(np.int64)
 
 
 def find_label_issues(labels: np.ndarray, pred_probs: np.ndarray, *,

@@ -103,7 +103,7 @@ def test_reference_checks_skip_ids_and_text():
 
 
 def test_categories_compare_across_dtypes():
-    ref = pd.DataFrame({"c": pd.Categorical(["a", "b"])})
+    ref = pd.DataFrame({"c": pd.Categorical(["a", "b"] * 3)})
     cur = pd.DataFrame({"c": pd.Series(["a", "b", "c"], dtype=object)})
     result = invalid_values(cur, Schema.infer(ref), reference=ref)
     assert [(v.rule, v.examples) for v in result.violations] == [("new_category", ("c",))]
@@ -139,3 +139,14 @@ def test_rules_from_a_schema_file():
     found = _found(invalid_values(frame, Schema.from_dict(raw)))
     assert set(found) == {("grade", "not_allowed"), ("score", "above_max")}
     assert found["grade", "not_allowed"].examples == ("Z",)
+
+
+def test_new_categories_need_a_domain_in_the_reference():
+    ref = pd.DataFrame({"email": [f"u{i}@x.com" for i in range(100)],
+                        "plan": ["a", "b"] * 50})
+    cur = pd.DataFrame({"email": [f"v{i}@x.com" for i in range(10)], "plan": ["a"] * 9 + ["c"]})
+    result = invalid_values(cur, Schema.infer(ref), reference=ref)
+    assert [(v.column, v.rule) for v in result.violations] == [("plan", "new_category")]
+    assert result.not_applied[0][0] == "email" and "domain" in result.not_applied[0][1]
+    small = invalid_values(cur, Schema.infer(ref), reference=ref, max_categories=1)
+    assert [c for c, _ in small.not_applied] == ["email", "plan"]

@@ -68,26 +68,32 @@ class InvalidValuesResult:
     n_rows: int
     n_columns_checked: int
     unexamined: tuple[tuple[str, str], ...] = ()  # (column, reason)
+    not_applied: tuple[tuple[str, str], ...] = ()  # (column, why a rule did not apply)
 
     def to_dict(self) -> dict[str, Any]:
         return {"violations": [v.to_dict() for v in self.violations], "n_rows": self.n_rows,
                 "n_columns_checked": self.n_columns_checked,
-                "unexamined": [{"column": c, "reason": r} for c, r in self.unexamined]}
+                "unexamined": [{"column": c, "reason": r} for c, r in self.unexamined],
+                "not_applied": [{"column": c, "reason": r} for c, r in self.not_applied]}
 
 
 def invalid_values(frame: pd.DataFrame, schema: Schema, *,
                    reference: pd.DataFrame | None = None,
                    columns: Sequence[str] | None = None,
-                   range_tolerance: float = 0.05) -> InvalidValuesResult:
+                   range_tolerance: float = 0.05,
+                   max_categories: int = 1000) -> InvalidValuesResult:
     """Check each column against its spec and, when given, against the reference's values.
 
     ``range_tolerance`` widens the reference's numeric range by that fraction of its width
     on each side, so a value just past the largest one seen in training is not reported
-    (see :func:`reference_bounds`).
+    (see :func:`reference_bounds`). New categories are reported only where the reference
+    defines a domain: at most ``max_categories`` distinct values, each seen twice on
+    average (an e-mail or free-text column would make every fresh value "new").
     """
     names = schema.names if columns is None else list(columns)
     found: list[Violation] = []
     unexamined: list[tuple[str, str]] = []
+    not_applied: list[tuple[str, str]] = []
     n = len(frame)
     for name in names:
         spec = schema[name]
@@ -96,12 +102,15 @@ def invalid_values(frame: pd.DataFrame, schema: Schema, *,
         try:
             numbers = _declared(spec, column)
             if reference is not None and spec.role in _REFERENCE_ROLES:
-                _against_reference(spec, column, numbers, reference[name], range_tolerance)
+                note = _against_reference(spec, column, numbers, reference[name],
+                                          range_tolerance, max_categories)
+                if note:
+                    not_applied.append((name, note))
         except (TypeError, ValueError) as exc:
             unexamined.append((name, f"could not compare its values: {type(exc).__name__}: {exc}"))
     return InvalidValuesResult(tuple(found), n_rows=n,
                                n_columns_checked=len(names) - len(unexamined),
-                               unexamined=tuple(unexamined))
+                               unexamined=tuple(unexamined), not_applied=tuple(not_applied))
 
 
 class _Column:
@@ -172,14 +181,15 @@ def _declared(spec: ColumnSpec, column: _Column) -> np.ndarray | None:
 
 
 def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
-                       ref: pd.Series, tolerance: float) -> None:
+                       ref: pd.Series, tolerance: float, max_categories: int) -> str:
+    """Report values outside what the reference showed; return why a rule did not apply."""
     if spec.kind is Kind.NUMERIC and x is not None:
         r = _as_numbers(spec, _Column(column.name, ref, len(ref), []))
         if r is None:
-            return
+            return ""
         r = r[np.isfinite(r)]
         if len(r) == 0:
-            return
+            return "the reference has no finite values to take a range from"
         lo, hi = float(r.min()), float(r.max())
         margin = tolerance * (hi - lo)
         lo, hi = lo - margin, hi + margin
@@ -193,10 +203,15 @@ def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
         column.report("above_reference_range", (x > hi) & np.isfinite(x),
                       f"> {hi:g}, the reference's upper bound")
     elif spec.kind is Kind.CATEGORICAL:
-        seen = pd.unique(ref.dropna())
+        present = ref.dropna()
+        seen = pd.unique(present)
+        if len(seen) > max_categories or 2 * len(seen) > len(present):
+            return (f"new categories not checked: the reference's {len(seen):,} distinct "
+                    f"values in {len(present):,} rows do not define a domain")
         s = column.s
         new = s.notna().to_numpy() & ~s.isin(seen).to_numpy()
         column.report("new_category", new, f"not among the reference's {len(seen)} categories")
+    return ""
 
 
 def reference_bounds(values: np.ndarray, tolerance: float = 0.05) -> tuple[float, float]:

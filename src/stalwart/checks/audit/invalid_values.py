@@ -36,10 +36,14 @@ class InvalidValues(Check):
     # its own min and max sit just inside the population's, so fresh data from the same
     # population crosses them now and then by a hair; a 5% margin absorbs that and keeps
     # real breaches (a unit change, a sentinel such as -999) in view.
+    # 1,000 categories: beyond that a column is closer to an identifier or free text than to
+    # a code list, and "unseen in training" says little about a single value.
     def __init__(self, *, columns: Sequence[str] | None = None, range_tolerance: float = 0.05,
+                 max_categories: int = 1000,
                  conditions: Sequence[Condition] | None = None) -> None:
         self.columns = columns
         self.range_tolerance = range_tolerance
+        self.max_categories = max_categories
         self.conditions = conditions
 
     def default_conditions(self) -> list[Condition]:
@@ -56,7 +60,8 @@ class InvalidValues(Check):
         names = None if self.columns is None else [schema[c].name for c in self.columns]
         reference = None if ctx.reference is None else ctx.reference.frame
         result = invalid_values(ctx.data.frame, schema, reference=reference, columns=names,
-                                range_tolerance=self.range_tolerance)
+                                range_tolerance=self.range_tolerance,
+                                max_categories=self.max_categories)
         declared = [v for v in result.violations if v.source == "schema"]
         by_ref = [v for v in result.violations if v.source == "reference"]
         out_of_range: dict[str, float] = {}
@@ -93,6 +98,10 @@ class InvalidValues(Check):
             tables.append(Table("Columns that could not be examined", ("column", "reason"),
                                 tuple(result.unexamined[:_MAX_ROWS]),
                                 total_rows=len(result.unexamined)))
+        if result.not_applied:
+            tables.append(Table("Reference rules not applied", ("column", "reason"),
+                                tuple(result.not_applied[:_MAX_ROWS]),
+                                total_rows=len(result.not_applied)))
         charts = _chart(result.violations)
         return Evidence(metrics, _summary(result.n_columns_checked, declared, out_of_range,
                                           new_cats, has_ref), tuple(tables), charts)

@@ -166,6 +166,22 @@ def test_dom_holds_every_section_and_chart(chromium, report, tmp_path):
     assert all("disabled" not in buttons[s] for s in ("warn", "fail", "error", "skip"))
 
 
+def test_status_filter_hides_the_other_checks(chromium, report, tmp_path):
+    result, page = report
+    # a copy of the page that clicks the "fail" filter once the report's own script has run
+    clicked = tmp_path / "clicked.html"
+    clicked.write_text(page.read_text().replace(
+        "</body>", '<script>document.querySelector(\'[data-filter="fail"]\').click()'
+                   "</script></body>"))
+    dom = _run(chromium, tmp_path, "--dump-dom", clicked.as_uri()).stdout
+    sections = re.findall(r'<section class="check[^"]*" id="check-\d+-(\w+)"([^>]*)>', dom)
+    assert [name for name, attrs in sections if "hidden" not in attrs] == ["browser_shares"]
+    assert len(sections) == len(result.results)
+    rows = re.findall(r'<tr data-check-status="(\w+)"([^>]*)>', dom)
+    assert [status for status, attrs in rows if "hidden" not in attrs] == ["fail"]
+    assert re.search(r'data-filter="fail"[^>]*aria-pressed="true"', dom)
+
+
 def _png_rows(path: Path, n_rows: int) -> tuple[int, int, np.ndarray]:
     """Decode the first ``n_rows`` of an 8-bit RGB(A) PNG (zlib plus the five row filters)."""
     data = path.read_bytes()

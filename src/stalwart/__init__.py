@@ -10,6 +10,8 @@ from .checks import (CHECKS, Chart, Check, CheckContext, CheckResult, Condition,
 from .checks.audit import audit, audit_suite
 from .data import ColumnSpec, Dataset, Kind, Role, Schema, fingerprint, read_table
 from .models import ModelAdapter, load_model, save_model, wrap
+from .reports import write_report
+from .testing import assert_passes
 from .exceptions import (DataError, InputError, MissingExtraError, ModelError, ParameterError,
                          SchemaError, StageError, StalwartError, UnsafeModelError)
 
@@ -42,6 +44,7 @@ __all__ = [
     "Table",
     "UnsafeModelError",
     "__version__",
+    "assert_passes",
     "audit",
     "audit_suite",
     "fingerprint",
@@ -50,4 +53,5 @@ __all__ = [
     "register_check",
     "save_model",
     "wrap",
+    "write_report",
 ]

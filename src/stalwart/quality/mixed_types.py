@@ -177,12 +177,15 @@ def _example(s: pd.Series, position: int) -> dict[str, Any]:
     return {"row": label.item() if hasattr(label, "item") else label, "value": text}
 
 
-def mixed_types(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> MixedTypesResult:
+def mixed_types(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
+                text_columns: Sequence[str] = ()) -> MixedTypesResult:
     """Tally the kinds of values in each column and return the columns holding several.
 
-    Columns are sorted worst first: those mixing scalars with containers, then by
-    minority share.
+    In ``text_columns`` (free text) a string is a string: a note that reads ``"42"`` is not
+    a numeric value polluting the column. Columns are sorted worst first: those mixing
+    scalars with containers, then by minority share.
     """
+    free_text = set(text_columns)
     names = list(frame.columns if columns is None else columns)
     found: list[ColumnTypeMix] = []
     unexamined: list[tuple[str, str]] = []
@@ -195,6 +198,8 @@ def mixed_types(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Mi
             continue
         if kinds is None:
             continue
+        if name in free_text:
+            kinds[kinds == KINDS.index("numeric_string")] = KINDS.index("string")
         counts = np.bincount(kinds[kinds >= 0], minlength=len(KINDS))
         present = np.flatnonzero(counts)
         if len(present) < 2:

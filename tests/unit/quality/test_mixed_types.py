@@ -115,3 +115,10 @@ def test_to_dict_is_plain():
     d = mixed_types(pd.DataFrame({"x": s})).to_dict()
     json.dumps(d)
     assert d["columns"][0]["counts"] == {"number": 1, "string": 1}
+
+
+def test_free_text_columns_do_not_split_numeric_strings():
+    notes = pd.Series(["called back, all fine"] * 8 + ["42", "7"], dtype="str")
+    frame = pd.DataFrame({"note": notes, "mixed": pd.Series([1, "x"] * 5, dtype=object)})
+    assert [c.column for c in mixed_types(frame).columns] == ["mixed", "note"]
+    assert [c.column for c in mixed_types(frame, text_columns=["note"]).columns] == ["mixed"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...data.schema import Kind, Role
 from ...quality.mixed_types import ColumnTypeMix, mixed_types
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
@@ -21,6 +22,7 @@ class MixedTypes(Check):
     A column mixing scalars with lists, dicts or arrays fails: a model cannot read it.
     Other mixes (numbers with strings, numeric-looking strings with words, booleans with
     numbers) warn once the minority kind reaches ``min_share`` of the column's values.
+    In free-text columns every string counts as text, so a note reading "42" is no mix.
     """
 
     name = "mixed_types"
@@ -48,7 +50,9 @@ class MixedTypes(Check):
         if self.columns is not None:
             for c in names:
                 ctx.data.schema[c]  # a clear SchemaError for an unknown column
-        result = mixed_types(frame, names)
+        schema = ctx.data.schema
+        free_text = [c.name for c in schema if c.kind is Kind.TEXT or c.role is Role.TEXT]
+        result = mixed_types(frame, names, text_columns=free_text)
         flagged = [c for c in result.columns
                    if c.mixes_containers or c.minority_share >= self.min_share]
         containers = [c for c in flagged if c.mixes_containers]

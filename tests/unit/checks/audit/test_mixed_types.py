@@ -84,3 +84,12 @@ def test_user_conditions_replace_defaults():
 def test_unknown_column_is_an_error():
     r = run(pd.DataFrame({"x": [1, 2]}), columns=["nope"])
     assert r.status is Status.ERROR and "nope" in r.summary
+
+
+def test_free_text_column_with_a_numeric_note_passes():
+    rng = np.random.default_rng(0)
+    words = np.array(["the", "client", "called", "about", "a", "late", "delivery", "again"])
+    notes = [" ".join(rng.choice(words, 7)) for _ in range(200)]
+    notes[5] = "42"
+    r = run(pd.DataFrame({"note": pd.Series(notes, dtype="str")}))
+    assert r.status is Status.PASS, r.summary

@@ -67,8 +67,7 @@ def conflicting_labels(frame: pd.DataFrame, *, features: Sequence[str], target: 
     computed.
     """
     if hashes is None:
-        with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
-            hashes = row_hashes(frame, list(features))
+        hashes = row_hashes(frame, list(features))
     y = frame[target]
     labelled = np.flatnonzero(y.notna().to_numpy())
     n = len(labelled)

@@ -89,8 +89,7 @@ def duplicates(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
     cols = list(frame.columns if columns is None else columns)
     n = len(frame)
     if hashes is None:
-        with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
-            hashes = row_hashes(frame, cols)
+        hashes = row_hashes(frame, cols)
     if near_hashes is None:
         near_hashes = near_duplicate_hashes(frame, cols, significant_digits=significant_digits)
     exact, exact_counts = _factorize(hashes)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from ...quality.conflicting_labels import ConflictingLabelsResult, conflicting_labels
 from ...quality.rowhash import row_hashes
 from ..check import Check, CheckContext, register_check
@@ -50,12 +48,9 @@ class ConflictingLabels(Check):
                              "conflicting_share": None, "n_conflicting_groups": None},
                             "not examined: the data has no feature column")
 
-        def hashes() -> np.ndarray:
-            with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
-                return row_hashes(data.frame, features)
-
+        hashes = ctx.cached("row_hashes:features", lambda: row_hashes(data.frame, features))
         r = conflicting_labels(data.frame, features=features, target=data.target,
-                               hashes=ctx.cached("row_hashes:features", hashes), top_groups=_TOP)
+                               hashes=hashes, top_groups=_TOP)
         metrics = {"n_rows": r.n_rows, "n_conflicting_rows": r.n_conflicting_rows,
                    "conflicting_share": r.conflicting_share,
                    "n_conflicting_groups": r.n_conflicting_groups}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 
 from ...quality.duplicates import DuplicateGroup, duplicates, near_duplicate_hashes
 from ...quality.rowhash import row_hashes
@@ -61,11 +60,7 @@ class Duplicates(Check):
                        "near_duplicate_share": None, "n_duplicate_groups": None}
             return Evidence(metrics, "not examined: the data has no feature or target column")
 
-        def exact() -> np.ndarray:
-            with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
-                return row_hashes(data.frame, cols)
-
-        hashes = ctx.cached(f"row_hashes:{key}", exact)
+        hashes = ctx.cached(f"row_hashes:{key}", lambda: row_hashes(data.frame, cols))
         near = ctx.cached(f"near_row_hashes:{key}:{self.significant_digits}",
                           lambda: near_duplicate_hashes(data.frame, cols,
                                                         significant_digits=self.significant_digits))

@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-import pytest
 from sklearn.datasets import load_breast_cancer, load_iris
 
 from stalwart import Status, Suite

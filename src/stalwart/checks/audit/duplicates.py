@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-
 from ...quality.duplicates import DuplicateGroup, duplicates, near_duplicate_hashes
 from ...quality.rowhash import row_hashes
 from ..check import Check, CheckContext, register_check

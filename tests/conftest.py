@@ -5,6 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
+
+# One BLAS/OpenMP thread: on a shared 2-core machine, oversubscribed threads made
+# gradient boosting 10-50x slower, and results do not depend on the thread count.
+threadpool_limits(1)
 
 
 @pytest.fixture

@@ -96,6 +96,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="Markdown file whose audit section is replaced")
     p.add_argument("--timeout", type=float, default=3 * 3600,
                    help="seconds one worker may run")
+    p.add_argument("--from-json", type=Path, default=None,
+                   help="render the section from a saved raw result (<cache>/results/*.json) "
+                        "instead of measuring")
     args = p.parse_args(argv)
     if args.repeats < 1 or args.peer_repeats < 1:
         p.error("--repeats and --peer-repeats must be at least 1")
@@ -172,11 +175,15 @@ def _notes(sides: dict[str, list[dict[str, Any]]]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None, *, runner: Runner = subprocess_runner) -> int:
     args = parse_args(argv)
-    run = run_benchmark(args, runner=runner, argv=argv)
-    cache = Path(args.cache_dir or default_cache_dir()).expanduser()
-    raw = cache / "results" / f"audit-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    raw.parent.mkdir(parents=True, exist_ok=True)
-    raw.write_text(json.dumps(run, indent=1))
+    if args.from_json is not None:
+        raw = args.from_json
+        run = json.loads(raw.read_text(encoding="utf-8"))
+    else:
+        run = run_benchmark(args, runner=runner, argv=argv)
+        cache = Path(args.cache_dir or default_cache_dir()).expanduser()
+        raw = cache / "results" / f"audit-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        raw.write_text(json.dumps(run, indent=1), encoding="utf-8")
     section = render(run)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -124,6 +124,10 @@ def test_harness_writes_the_audit_section(bench, tmp_path, capsys):
     raw = list((tmp_path / "cache" / "results").glob("audit-*.json"))
     assert len(raw) == 1
     assert "<!-- audit:start -->" in capsys.readouterr().out
+    # the saved raw result renders the same section again without measuring
+    again = tmp_path / "again.md"
+    assert bench.main(["--from-json", str(raw[0]), "--out", str(again)]) == 0
+    assert section in again.read_text()
 
 
 def test_worker_reports_stalwart_checks(bench, tmp_path):

@@ -122,7 +122,11 @@ def run_benchmark(args: argparse.Namespace, *, runner: Runner = subprocess_runne
         skipped.update({name: "--skip-peers" for name in PEERS})
     else:
         for name in PEERS:
-            pythons[name] = str(ensure_peer(name, cache))
+            try:
+                pythons[name] = str(ensure_peer(name, cache))
+            except (OSError, RuntimeError) as exc:  # no registry, or the pins broke
+                skipped[name] = f"its environment could not be built: {exc}"
+                _say(skipped[name])
     checks = None if args.checks is None else [c for c in args.checks.split(",") if c]
     sides: dict[str, list[dict[str, Any]]] = {name: [] for name in pythons}
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -130,13 +134,22 @@ def run_benchmark(args: argparse.Namespace, *, runner: Runner = subprocess_runne
     for i in range(rounds):
         for side, python in pythons.items():
             wanted = args.peer_repeats if side in PEERS else args.repeats
-            if i >= wanted:
+            if i >= wanted or side in skipped:
                 continue
             log = cache / "logs" / f"audit-{stamp}-{side}-{i + 1}.log"
-            result = runner(side, path, python=python, target=lay.target,
-                            cat_features=lay.categorical,
-                            checks=checks if side == "stalwart" else None,
-                            log=log, timeout=args.timeout)
+            try:
+                result = runner(side, path, python=python, target=lay.target,
+                                cat_features=lay.categorical,
+                                checks=checks if side == "stalwart" else None,
+                                log=log, timeout=args.timeout)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                if side not in PEERS:
+                    raise
+                # a peer that crashes or runs out of time is reported, not fatal
+                skipped[side] = f"run {i + 1} failed: {str(exc).splitlines()[0]} (log: {log})"
+                sides[side].clear()
+                _say(skipped[side])
+                continue
             sides[side].append(result)
             _say(f"{side} run {i + 1}/{wanted}: suite {result['suite_s']:.2f} s, "
                  f"peak RSS {result['peak_rss_suite_bytes'] / 2 ** 20:,.0f} MiB, "

@@ -144,3 +144,64 @@ def test_worker_reports_stalwart_checks(bench, tmp_path):
     assert (out["rows"], out["columns"]) == (500, 9)
     assert out["data_bytes"] == int(pd.read_parquet(path).memory_usage(deep=True).sum())
     assert out["peak_rss_suite_bytes"] > 0 and out["suite_s"] >= 0
+
+
+def _fake(side, suite_s, extra_mib, checks):
+    mib = 2 ** 20
+    return {"side": side, "suite_s": suite_s, "suite_cpu_s": suite_s, "load_s": 0.5,
+            "import_s": 0.1, "data_bytes": 100 * mib, "rss_before_suite_bytes": 300 * mib,
+            "peak_rss_suite_bytes": (300 + extra_mib) * mib, "peak_reset": True,
+            "findings": sum(c["status"] in ("fail", "warn") for c in checks),
+            "errors": sum(c["status"] == "error" for c in checks), "checks": checks,
+            "missing_checks": [], "python": "3.11.7", "versions": {"pandas": "x"},
+            "blas": []}
+
+
+def test_section_with_a_peer_gives_ratios_and_verdicts(bench, tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "ensure_peer", lambda name, cache: Path(sys.executable))
+    results = {
+        "baseline": _fake("baseline", 0.5, 20, []),
+        "stalwart": _fake("stalwart", 2.0, 150, [
+            {"check": "duplicates", "status": "warn", "duration_s": 1.5, "summary": ""},
+            {"check": "missing_values", "status": "pass", "duration_s": 0.25, "summary": ""}]),
+        "deepchecks": _fake("deepchecks", 30.0, 400, [
+            {"check": "Data Duplicates", "status": "fail", "duration_s": 20.0, "summary": ""},
+            {"check": "Identifier Label Correlation", "status": "error", "duration_s": 1.0,
+             "summary": "no index"}]),
+    }
+    out = tmp_path / "b.md"
+    assert bench.main(["--rows", "300", "--cols", "6", "--repeats", "1",
+                       "--cache-dir", str(tmp_path), "--out", str(out)],
+                      runner=lambda side, *a, **k: results[side]) == 0
+    text = out.read_text()
+    assert "Deepchecks / stalwart = **15.0x** in wall time (target at least 10x: met)" in text
+    assert "added **1.50x** the data's size at its peak (target below 3x: met)" in text
+    assert "- stalwart / pandas baseline: 4.0x" in text
+    assert "- Deepchecks / pandas baseline: 60.0x" in text
+    assert "| duplicates | warn | 1.500 | 75.0 % |" in text
+    assert "| (outside the checks:" in text and "| - | 0.250 | 12.5 % |" in text
+    assert "| Data Duplicates | fail | 20.000 | 66.7 % |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| Deepchecks `"))
+    assert row.split("|")[-3:-1] == [" 1 ", " 1 "]  # one finding, one error
+    # slower than the target: the verdict says so
+    results["deepchecks"] = _fake("deepchecks", 10.0, 400, results["deepchecks"]["checks"])
+    bench.main(["--rows", "300", "--cols", "6", "--repeats", "1", "--cache-dir",
+                str(tmp_path), "--out", str(out)], runner=lambda side, *a, **k: results[side])
+    assert "= **5.0x** in wall time (target at least 10x: **not met**)" in out.read_text()
+
+
+def test_a_failing_peer_is_reported_not_fatal(bench, tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "ensure_peer", lambda name, cache: Path(sys.executable))
+    stalwart = _fake("stalwart", 2.0, 50, [])
+
+    def runner(side, *args, **kwargs):
+        if side == "deepchecks":
+            raise RuntimeError("the deepchecks worker exited 1 without a result:\nboom")
+        return stalwart
+
+    out = tmp_path / "b.md"
+    assert bench.main(["--rows", "300", "--cols", "6", "--repeats", "1", "--cache-dir",
+                       str(tmp_path), "--out", str(out)], runner=runner) == 0
+    text = out.read_text()
+    assert "Deepchecks not run (run 1 failed: the deepchecks worker exited 1" in text
+    assert "| Deepchecks `" not in text

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["DATA_VERSION", "Layout", "data_path", "ensure_data", "layout", "make_frame"]
+__all__ = ["DATA_VERSION", "PLANTED", "Layout", "data_path", "ensure_data", "layout", "make_frame"]
 
 #: bump when the generator changes, so cached files of the old kind are not reused
 DATA_VERSION = 1
@@ -37,6 +37,20 @@ _NUMERIC_KINDS = ("normal", "lognormal", "uniform", "exponential", "poisson", "b
 _CARDINALITIES = (2, 3, 5, 8, 12, 20, 50, 100, 300, 1000, 5000, 20000, 4, 7, 30)
 _CITY_VARIANTS = ("Paris", "paris", " Paris", "PARIS", "Lyon", "lyon ", "Nice", "nice",
                   "Lille", "LILLE")
+
+
+#: each planted issue, and the check of each side that looks for it (None: no such check)
+PLANTED: tuple[tuple[str, str | None, str | None], ...] = (
+    ("missing values in every fourth numeric and every third string column",
+     "missing_values", None),
+    ("near-constant `num_00` (99.95 % zeros)", "constant_columns", "Single Value in Column"),
+    ("`num_01` leaks the target (target + N(0, 0.3))", "feature_leakage",
+     "Feature Label Correlation"),
+    ("case/whitespace variants in `cat_00`", None, "String Mismatch"),
+    ("0.5 % exact duplicate rows", "duplicates", "Data Duplicates"),
+    ("0.1 % rows repeating features with the other label", "conflicting_labels",
+     "Conflicting Labels"),
+)
 
 
 @dataclass(frozen=True)

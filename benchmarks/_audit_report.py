@@ -84,6 +84,27 @@ def _headline(s: Mapping[str, Any], d: Mapping[str, Any] | None, partial: list[s
     return lines
 
 
+def _planted_table(sides: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
+    """What each side said about each planted issue, by the check meant to catch it."""
+    from _audit_data import PLANTED
+
+    def status(side: str, check: str | None) -> str:
+        if check is None:
+            return "no check in the suite"
+        if side not in sides:
+            return "not run"
+        found = [c["status"] for c in sides[side][-1]["checks"]
+                 if c["check"] == check or c["check"].startswith(check + " - ")]
+        return f"`{check}`: {found[0]}" if found else f"`{check}`: not run"
+
+    out = ["Planted issues and the check of each side that looks for them:", "",
+           "| planted issue | stalwart | Deepchecks |", "|---|---|---|"]
+    for issue, ours, theirs in PLANTED:
+        out.append(f"| {issue} | {status('stalwart', ours)} | "
+                   f"{status('deepchecks', theirs)} |")
+    return out + [""]
+
+
 def render(run: Mapping[str, Any]) -> str:
     """The Markdown section, markers included, for one benchmark run."""
     cfg, machine, data = run["config"], run["machine"], run["data"]
@@ -157,6 +178,7 @@ def render(run: Mapping[str, Any]) -> str:
             out.append(f"- Deepchecks / pandas baseline: {d['time'] / b['time']:.1f}x")
     out += ["", "Findings are checks that failed or warned; errors are checks that could not "
             "run on this data.", ""]
+    out += _planted_table(sides)
     for side in ("stalwart", "deepchecks"):
         if side not in sides:
             continue

@@ -181,6 +181,10 @@ def test_section_with_a_peer_gives_ratios_and_verdicts(bench, tmp_path, monkeypa
     assert "| duplicates | warn | 1.500 | 75.0 % |" in text
     assert "| (outside the checks:" in text and "| - | 0.250 | 12.5 % |" in text
     assert "| Data Duplicates | fail | 20.000 | 66.7 % |" in text
+    assert ("| 0.5 % exact duplicate rows | `duplicates`: warn | `Data Duplicates`: fail |"
+            in text)
+    assert ("| case/whitespace variants in `cat_00` | no check in the suite | "
+            "`String Mismatch`: not run |") in text
     row = next(line for line in text.splitlines() if line.startswith("| Deepchecks `"))
     assert row.split("|")[-3:-1] == [" 1 ", " 1 "]  # one finding, one error
     # slower than the target: the verdict says so

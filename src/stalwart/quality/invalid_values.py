@@ -6,6 +6,15 @@ reads. With reference data, numeric values outside the reference's observed rang
 by a tolerance, see :func:`reference_bounds`) and categories the reference never showed
 are reported too.
 
+Fresh values from the reference's own population fall outside its range now and then.
+Whatever the population (for continuous values; fewer for discrete ones), the number of
+``m`` fresh values above the largest of ``n`` reference values follows the beta-binomial
+distribution ``BetaBinom(m, 1, n)``: the share of the population above the reference's
+max is ``Beta(1, n)``, and each fresh value lands there independently given that share.
+Each range violation carries the p-value of its count under that law, so a small
+reference (a few fresh values past the max of 75 rows) can be told from a real breach (a
+unit change puts every value outside).
+
 >>> import pandas as pd
 >>> from stalwart.data import Schema
 >>> frame = pd.DataFrame({"age": [25.0, -3.0, 40.0, 130.0], "plan": ["a", "b", "a", "z"]})
@@ -23,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..data.schema import ColumnSpec, Kind, Role, Schema
 
@@ -51,6 +61,7 @@ class Violation:
     detail: str  # the rule with its bound, e.g. "< min 0"
     examples: tuple[Any, ...] = ()  # most frequent offending values (none for missing)
     example_rows: tuple[Any, ...] = ()  # index labels of the first offending rows
+    p_value: float | None = None  # range rules: chance of so many from the same population
 
     @property
     def source(self) -> str:
@@ -59,7 +70,8 @@ class Violation:
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "rule": self.rule, "source": self.source,
                 "count": self.count, "share": self.share, "detail": self.detail,
-                "examples": list(self.examples), "example_rows": list(self.example_rows)}
+                "examples": list(self.examples), "example_rows": list(self.example_rows),
+                "p_value": self.p_value}
 
 
 @dataclass(frozen=True)
@@ -119,10 +131,16 @@ class _Column:
     def __init__(self, name: str, s: pd.Series, n: int, out: list[Violation]) -> None:
         self.name, self.s, self.n, self.out = name, s, n, out
 
-    def report(self, rule: str, mask: np.ndarray, detail: str, *, values: bool = True) -> None:
+    def report(self, rule: str, mask: np.ndarray, detail: str, *, values: bool = True,
+               chance: tuple[int, int] | None = None) -> None:
+        """``chance`` = (fresh values, reference values): attach the p-value of the count
+        of values past one end of the reference's range (see the module docstring)."""
         count = int(np.count_nonzero(mask))
         if count == 0:
             return
+        p_value = None
+        if chance is not None:
+            p_value = float(stats.betabinom.sf(count - 1, chance[0], 1, chance[1]))
         positions = np.flatnonzero(mask)
         rows = tuple(_plain(v) for v in self.s.index[positions[:_N_EXAMPLES]])
         examples: tuple[Any, ...] = ()
@@ -130,7 +148,7 @@ class _Column:
             top = self.s.iloc[positions].value_counts(dropna=True).index[:_N_EXAMPLES]
             examples = tuple(_plain(v) for v in top)
         self.out.append(Violation(self.name, rule, count, count / self.n if self.n else 0.0,
-                                  detail, examples, rows))
+                                  detail, examples, rows, p_value))
 
 
 def _plain(value: Any) -> Any:
@@ -190,18 +208,13 @@ def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
         r = r[np.isfinite(r)]
         if len(r) == 0:
             return "the reference has no finite values to take a range from"
-        lo, hi = float(r.min()), float(r.max())
-        margin = tolerance * (hi - lo)
-        lo, hi = lo - margin, hi + margin
-        finite = x[np.isfinite(x)]
-        if len(finite) and (finite.min() < lo or finite.max() > hi):
-            # the quartiles cost a partial sort of the reference: only when needed
-            lo, hi = _widen(r, lo, hi)
-        # ±inf is reported once, as "infinite"
-        column.report("below_reference_range", (x < lo) & np.isfinite(x),
-                      f"< {lo:g}, the reference's lower bound")
-        column.report("above_reference_range", (x > hi) & np.isfinite(x),
-                      f"> {hi:g}, the reference's upper bound")
+        lo, hi = reference_bounds(r, tolerance)
+        finite = np.isfinite(x)  # ±inf is reported once, as "infinite"
+        chance = (int(finite.sum()), len(r))
+        column.report("below_reference_range", (x < lo) & finite,
+                      f"< {lo:g}, the reference's min less the tolerance", chance=chance)
+        column.report("above_reference_range", (x > hi) & finite,
+                      f"> {hi:g}, the reference's max plus the tolerance", chance=chance)
     elif spec.kind is Kind.CATEGORICAL:
         present = ref.dropna()
         seen = pd.unique(present)
@@ -215,28 +228,14 @@ def _against_reference(spec: ColumnSpec, column: _Column, x: np.ndarray | None,
 
 
 def reference_bounds(values: np.ndarray, tolerance: float = 0.05) -> tuple[float, float]:
-    """Bounds of what a reference's numbers say is plausible.
+    """The reference's observed range, widened by ``tolerance`` of its width on each side.
 
-    The observed range widened by ``tolerance`` of its width on each side, and never
-    narrower than Tukey's far-out fences (three interquartile ranges beyond the quartiles).
-    The fences matter for small references: n values leave a share of about 2 / (n + 1)
-    of fresh values from the same population outside their own range (2.6% for 75 rows),
-    while a unit change or a sentinel such as -999 lands far beyond both.
-
-    >>> reference_bounds(np.r_[0.0, np.full(99, 50.0), 100.0], tolerance=0.05)  # the range
+    >>> reference_bounds(np.array([0.0, 50.0, 100.0]), tolerance=0.05)
     (-5.0, 105.0)
-    >>> reference_bounds(np.arange(101.0), tolerance=0.05)  # the fences
-    (-125.0, 225.0)
     """
     lo, hi = float(values.min()), float(values.max())
     margin = tolerance * (hi - lo)
-    return _widen(values, lo - margin, hi + margin)
-
-
-def _widen(values: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
-    q1, q3 = np.quantile(values, [0.25, 0.75])
-    fence = 3.0 * float(q3 - q1)
-    return min(lo, float(q1) - fence), max(hi, float(q3) + fence)
+    return lo - margin, hi + margin
 
 
 def _preview(values: list[Any], limit: int = 8) -> str:

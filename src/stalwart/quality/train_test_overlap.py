@@ -26,7 +26,7 @@ import pandas as pd
 from .rowhash import row_hashes
 
 __all__ = ["IdOverlap", "RowOverlap", "TrainTestOverlapResult", "aligned_row_hashes",
-           "hash_rows", "id_overlap", "mismatched_columns", "overlap_with_target", "row_overlap",
+           "id_overlap", "mismatched_columns", "overlap_with_target", "row_overlap",
            "train_test_overlap"]
 
 _N_EXAMPLES = 5
@@ -121,14 +121,7 @@ def aligned_row_hashes(frame: pd.DataFrame, reference: pd.DataFrame,
         for c in bad:
             fixed_a[c], fixed_b[c] = _common(frame[c], reference[c])
         frame, reference = frame.assign(**fixed_a), reference.assign(**fixed_b)
-    return hash_rows(frame, cols), hash_rows(reference, cols)
-
-
-def hash_rows(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """:func:`row_hashes`, with numpy's overflow warnings off: hashing wraps around on
-    purpose, and some numpy versions warn on wrapped scalar products."""
-    with np.errstate(over="ignore"):
-        return row_hashes(frame, list(columns))
+    return row_hashes(frame, cols), row_hashes(reference, cols)
 
 
 def row_overlap(data_hashes: np.ndarray, reference_hashes: np.ndarray, *,

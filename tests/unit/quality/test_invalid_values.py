@@ -3,9 +3,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from stalwart.data import Schema
-from stalwart.quality.invalid_values import invalid_values, reference_bounds
+from stalwart.quality.invalid_values import invalid_values
 
 
 def _found(result):
@@ -65,9 +66,7 @@ def test_nullable_integer_dtype():
 
 
 def test_reference_range_with_tolerance():
-    # quartiles all at 50, so the range (not the fences) sets the bounds: -5 and 105
-    ref = pd.DataFrame({"x": np.r_[0.0, np.full(99, 50.0), 100.0],
-                        "c": ["a", "b"] * 50 + ["c"]})
+    ref = pd.DataFrame({"x": np.linspace(0.0, 100.0, 101), "c": ["a", "b"] * 50 + ["c"]})
     cur = pd.DataFrame({"x": [-10.0, -4.0, 50.0, 104.0, 106.0, np.inf],
                         "c": ["a", "z", "z", "y", None, "b"]})
     schema = Schema.infer(ref)
@@ -78,20 +77,44 @@ def test_reference_range_with_tolerance():
     assert found["x", "infinite"].count == 1
     new = found["c", "new_category"]
     assert new.count == 3 and new.examples == ("z", "y") and new.example_rows == (1, 2, 3)
+    assert new.p_value is None
     exact = _found(invalid_values(cur, schema, reference=ref, range_tolerance=0.0))
     assert exact["x", "below_reference_range"].count == 2
 
 
-def test_reference_bounds_never_narrower_than_the_far_out_fences():
+def test_range_p_values_under_exchangeability():
     rng = np.random.default_rng(0)
-    ref = rng.normal(size=75)
-    lo, hi = reference_bounds(ref, tolerance=0.05)
-    q1, q3 = np.quantile(ref, [0.25, 0.75])
-    assert hi == pytest.approx(max(ref.max() + 0.05 * np.ptp(ref), q3 + 3 * (q3 - q1)))
-    assert lo == pytest.approx(min(ref.min() - 0.05 * np.ptp(ref), q1 - 3 * (q3 - q1)))
-    # fresh values from the same population: far fewer than 2/(n+1) fall outside
-    fresh = rng.normal(size=100_000)
-    assert np.mean((fresh < lo) | (fresh > hi)) < 0.001
+    ref = pd.DataFrame({"x": rng.normal(size=75)})
+    same = pd.DataFrame({"x": rng.normal(size=75)})
+    shifted = pd.DataFrame({"x": ref["x"] / 100.0 - 5.0})  # a unit change and an offset
+    schema = Schema.infer(ref)
+    for v in invalid_values(same, schema, reference=ref, range_tolerance=0.0).violations:
+        # k of 75 fresh values past one end of 75: beta-binomial tail
+        assert v.p_value == pytest.approx(stats.betabinom.sf(v.count - 1, 75, 1, 75))
+        assert v.p_value > 0.001
+    moved = _found(invalid_values(shifted, schema, reference=ref))
+    assert moved["x", "below_reference_range"].count == 75
+    assert moved["x", "below_reference_range"].p_value < 1e-10
+
+
+def test_count_past_the_reference_max_follows_the_beta_binomial_law():
+    # simulate: how many of m fresh values exceed the max of n reference values
+    rng = np.random.default_rng(2)
+    n, m, runs = 20, 50, 20_000
+    counts = (rng.random((runs, m)) > rng.random((runs, n)).max(axis=1, keepdims=True)).sum(1)
+    observed = np.bincount(counts, minlength=m + 1) / runs
+    assert observed[:8] == pytest.approx(stats.betabinom.pmf(np.arange(8), m, 1, n), abs=0.01)
+
+
+def test_null_rate_of_range_flags_is_low():
+    rng = np.random.default_rng(1)
+    flagged = 0
+    for _ in range(200):
+        ref = pd.DataFrame({"x": rng.lognormal(size=60)})
+        cur = pd.DataFrame({"x": rng.lognormal(size=400)})
+        result = invalid_values(cur, Schema.infer(ref), reference=ref)
+        flagged += any(v.p_value < 0.001 for v in result.violations)
+    assert flagged <= 2
 
 
 def test_reference_checks_skip_ids_and_text():

@@ -24,9 +24,11 @@ class InvalidValues(Check):
     Declared rules come from the schema (set them with ``schema.override(name, min=...,
     max=..., allowed=..., integer=..., nullable=...)`` or a schema file): any breach fails.
     Against reference data, numeric values outside its observed range (widened by
-    ``range_tolerance`` of its width, and never narrower than Tukey's far-out fences, see
-    :func:`~stalwart.quality.invalid_values.reference_bounds`) and categories it never
-    showed warn once they reach 1% of the rows in a column.
+    ``range_tolerance`` of its width) and categories it never showed warn once they reach
+    1% of the rows in a column, and fail from 10% (a unit change, a new code list). Values outside the range count only when there are more of
+    them than fresh data from the reference's own population would show (binomial p-value
+    below ``alpha``; see :mod:`stalwart.quality.invalid_values`), so a small reference does
+    not raise alarms.
     """
 
     name = "invalid_values"
@@ -38,21 +40,27 @@ class InvalidValues(Check):
     # real breaches (a unit change, a sentinel such as -999) in view.
     # 1,000 categories: beyond that a column is closer to an identifier or free text than to
     # a code list, and "unseen in training" says little about a single value.
+    # alpha 0.001 per column keeps the chance of any false alarm near 5% over 50 columns.
     def __init__(self, *, columns: Sequence[str] | None = None, range_tolerance: float = 0.05,
-                 max_categories: int = 1000,
+                 max_categories: int = 1000, alpha: float = 0.001,
                  conditions: Sequence[Condition] | None = None) -> None:
         self.columns = columns
         self.range_tolerance = range_tolerance
         self.max_categories = max_categories
+        self.alpha = alpha
         self.conditions = conditions
 
     def default_conditions(self) -> list[Condition]:
         # 1%: a handful of unseen values is normal in fresh data; a percent of a column
-        # means the model will extrapolate or see unknown codes on a visible share of rows
+        # means the model will extrapolate or see unknown codes on a visible share of rows.
+        # 10%: a unit change, a new code list or a broken join: the model's answers on
+        # those rows are guesses
         return [Condition("n_invalid_values", "eq", 0,
                           name="no value breaks the schema (min, max, allowed, integer, "
                                "nullable, ±inf)"),
+                Condition("max_out_of_reference_share", "le", 0.10),
                 Condition("max_out_of_reference_share", "le", 0.01, severity="warn"),
+                Condition("max_new_category_share", "le", 0.10),
                 Condition("max_new_category_share", "le", 0.01, severity="warn")]
 
     def compute(self, ctx: CheckContext) -> Evidence:
@@ -63,7 +71,8 @@ class InvalidValues(Check):
                                 range_tolerance=self.range_tolerance,
                                 max_categories=self.max_categories)
         declared = [v for v in result.violations if v.source == "schema"]
-        by_ref = [v for v in result.violations if v.source == "reference"]
+        by_ref = [v for v in result.violations if v.source == "reference"
+                  and (v.p_value is None or v.p_value < self.alpha)]
         out_of_range: dict[str, float] = {}
         new_cats: dict[str, float] = {}
         for v in by_ref:
@@ -87,12 +96,14 @@ class InvalidValues(Check):
         tables = []
         if ordered:
             rows = tuple((v.column, v.rule, v.source, v.count, round(v.share, 6), v.detail,
+                          None if v.p_value is None else float(f"{v.p_value:.3g}"),
+                          v in declared or v in by_ref,
                           ", ".join(_short(e) for e in v.examples),
                           ", ".join(str(r) for r in v.example_rows))
                          for v in ordered[:_MAX_ROWS])
             tables.append(Table("Invalid values by column and rule",
                                 ("column", "rule", "source", "count", "share", "rule detail",
-                                 "examples", "example rows"),
+                                 "p-value (by chance)", "counted", "examples", "example rows"),
                                 rows, total_rows=len(ordered)))
         if result.unexamined:
             tables.append(Table("Columns that could not be examined", ("column", "reason"),
@@ -102,7 +113,7 @@ class InvalidValues(Check):
             tables.append(Table("Reference rules not applied", ("column", "reason"),
                                 tuple(result.not_applied[:_MAX_ROWS]),
                                 total_rows=len(result.not_applied)))
-        charts = _chart(result.violations)
+        charts = _chart(tuple(declared + by_ref))
         return Evidence(metrics, _summary(result.n_columns_checked, declared, out_of_range,
                                           new_cats, has_ref), tuple(tables), charts)
 

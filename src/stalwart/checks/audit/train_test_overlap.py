@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...data.schema import Role
-from ...quality.train_test_overlap import (RowOverlap, aligned_row_hashes, hash_rows, id_overlap,
-                                           mismatched_columns, overlap_with_target,
-                                           row_overlap)
+from ...quality.rowhash import row_hashes
+from ...quality.train_test_overlap import (RowOverlap, aligned_row_hashes, id_overlap,
+                                           mismatched_columns, overlap_with_target, row_overlap)
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..result import Chart, Evidence, Table
@@ -109,8 +109,8 @@ def _hashes(ctx: CheckContext, columns: list[str], key: str) -> tuple[Any, Any]:
     if mismatched_columns(frame, ref, columns):
         # dtypes differ between the two sides: hash both on common types (not cached)
         return aligned_row_hashes(frame, ref, columns)
-    return (ctx.cached(f"row_hashes:{key}", lambda: hash_rows(frame, columns)),
-            ctx.cached(f"reference_row_hashes:{key}", lambda: hash_rows(ref, columns)))
+    return (ctx.cached(f"row_hashes:{key}", lambda: row_hashes(frame, columns)),
+            ctx.cached(f"reference_row_hashes:{key}", lambda: row_hashes(ref, columns)))
 
 
 def _summary(by_features: RowOverlap | None, with_target: RowOverlap | None,

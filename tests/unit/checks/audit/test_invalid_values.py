@@ -30,8 +30,9 @@ def test_declared_breaches_fail(clean_frame):
     assert r.metrics["max_invalid_share"] == pytest.approx(10 / 2000)
     assert r.metrics["max_out_of_reference_share"] is None  # no reference given
     rows = {(row[0], row[1]): row for row in r.tables[0].rows}
-    assert rows["age", "below_min"][3] == 10 and rows["age", "below_min"][6] == "-5.0"
-    assert rows["city", "not_allowed"][6] == "'atlantis'"
+    assert rows["age", "below_min"][3] == 10 and rows["age", "below_min"][8] == "-5.0"
+    assert rows["city", "not_allowed"][8] == "'atlantis'"
+    assert rows["age", "below_min"][6] is None and rows["age", "below_min"][7] is True
     assert "age" in r.summary and "break the schema" in r.summary
     assert r.charts[0].data["labels"] == ["age", "city"]
 

@@ -108,3 +108,17 @@ def test_odd_columns_do_not_crash():
 def test_skips_without_target(clean_frame):
     r = Suite("s", [FeatureLeakage()]).run(clean_frame).results[0]
     assert r.status is Status.SKIP and "target" in r.summary
+
+
+def test_strong_but_imperfect_copy_warns():
+    # a 0/1 target plus N(0, 0.3) noise: Bayes balanced accuracy 0.952, power about 0.90
+    rng = np.random.default_rng(11)
+    n = 5000
+    y = rng.integers(0, 2, n)
+    frame = pd.DataFrame({"noise": rng.normal(size=n), "y": y,
+                          "near_copy": y + rng.normal(0, 0.3, n)})
+    r = Suite("s", [FeatureLeakage()]).run(frame, target="y").results[0]
+    assert r.status is Status.WARN, r.summary
+    assert r.metrics["n_leaky_features"] == 0 and r.metrics["n_suspicious_features"] == 1
+    assert 0.88 <= r.metrics["max_power"] < 0.95
+    assert "near_copy" in r.summary and "suspiciously well" in r.summary

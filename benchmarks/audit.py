@@ -176,8 +176,7 @@ def _notes(sides: dict[str, list[dict[str, Any]]]) -> list[str]:
     if sides.get("deepchecks"):
         notes.append("Deepchecks runs with its defaults, as a user gets them: some of its "
                      "checks sample the rows (Feature-Feature Correlation 10,000, Feature "
-                     "Label Correlation 100,000, Outlier Sample Detection 5,000) and the "
-                     "suite builds its plotly displays. Its Identifier Label Correlation "
+                     "Label Correlation 100,000, Outlier Sample Detection 5,000). Its Identifier Label Correlation "
                      "check needs an index or datetime column and reports an error on this "
                      "table.")
     if any(not r["peak_reset"] for runs in sides.values() for r in runs):

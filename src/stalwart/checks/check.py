@@ -57,6 +57,13 @@ class CheckContext:
     max_rows_for_model_checks: int = 200_000
     cache: dict[str, Any] = field(default_factory=dict)
 
+    def columns(self, chosen: Sequence[str] | None, *, default: Sequence[str]) -> list[str]:
+        """The columns a check examines: ``chosen`` (validated against the schema, so an
+        unknown name is a clear :class:`SchemaError`) or else ``default``."""
+        if chosen is None:
+            return list(default)
+        return [self.data.schema[c].name for c in chosen]
+
     def cached(self, key: str, compute: Any) -> Any:
         if key not in self.cache:
             self.cache[key] = compute()

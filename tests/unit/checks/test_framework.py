@@ -1,7 +1,6 @@
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from stalwart import (CHECKS, Chart, Check, CheckResult, Condition, DataError, Evidence,

@@ -6,7 +6,6 @@ import json
 import xml.etree.ElementTree as ET
 
 import numpy as np
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 

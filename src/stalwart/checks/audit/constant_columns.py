@@ -47,9 +47,7 @@ class ConstantColumns(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         schema = ctx.data.schema
-        names = schema.features if self.columns is None else list(self.columns)
-        for c in names:
-            schema[c]  # a clear SchemaError for an unknown column
+        names = ctx.columns(self.columns, default=schema.features)
         r = constant_columns(ctx.data.frame, names, threshold=self.threshold,
                              rare_flag_min_rows=self.rare_flag_min_rows)
         shares = [c.dominant_share for c in r.columns

@@ -49,9 +49,7 @@ class IdLikeColumns(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         schema = ctx.data.schema
-        names = schema.features if self.columns is None else list(self.columns)
-        for c in names:
-            schema[c]  # a clear SchemaError for an unknown column
+        names = ctx.columns(self.columns, default=schema.features)
         r = id_like_columns(ctx.data.frame, names, min_unique_share=self.min_unique_share,
                             min_density=self.min_density, min_rows=self.min_rows)
         metrics = {"n_columns": len(r.columns), "n_id_like_columns": len(r.flagged),

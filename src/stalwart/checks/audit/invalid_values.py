@@ -65,7 +65,7 @@ class InvalidValues(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         schema = ctx.data.schema
-        names = None if self.columns is None else [schema[c].name for c in self.columns]
+        names = None if self.columns is None else ctx.columns(self.columns, default=())
         reference = None if ctx.reference is None else ctx.reference.frame
         result = invalid_values(ctx.data.frame, schema, reference=reference, columns=names,
                                 range_tolerance=self.range_tolerance,

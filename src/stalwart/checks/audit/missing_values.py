@@ -51,12 +51,8 @@ class MissingValues(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         schema = ctx.data.schema
-        if self.columns is None:
-            names = [c.name for c in schema if c.role is not Role.IGNORE]
-        else:
-            names = list(self.columns)
-            for c in names:
-                schema[c]  # a clear SchemaError for an unknown column
+        names = ctx.columns(self.columns,
+                            default=[c.name for c in schema if c.role is not Role.IGNORE])
         r = missing_values(ctx.data.frame, names, disguised_tokens=self.disguised_tokens,
                            min_correlation=self.min_correlation)
         n_cells = max(r.n_rows * len(r.columns), 1)

@@ -46,10 +46,7 @@ class MixedTypes(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         frame = ctx.data.frame
-        names = list(frame.columns) if self.columns is None else list(self.columns)
-        if self.columns is not None:
-            for c in names:
-                ctx.data.schema[c]  # a clear SchemaError for an unknown column
+        names = ctx.columns(self.columns, default=list(frame.columns))
         schema = ctx.data.schema
         free_text = [c.name for c in schema if c.kind is Kind.TEXT or c.role is Role.TEXT]
         result = mixed_types(frame, names, text_columns=free_text)

@@ -45,7 +45,7 @@ class PiiColumns(Check):
                           name="no column looks like personal data")]
 
     def compute(self, ctx: CheckContext) -> Evidence:
-        names = None if self.columns is None else [ctx.data.schema[c].name for c in self.columns]
+        names = None if self.columns is None else ctx.columns(self.columns, default=())
         result = scan_pii(ctx.data.frame, names, detectors=self.detectors,
                           sample_size=self.sample_size, random_state=ctx.random_state)
         flagged = result.flagged(self.min_share)

@@ -1,0 +1,1 @@
+"""Uncertainty: calibration, conformal prediction, uncertainty scores and abstention."""

@@ -1,0 +1,1 @@
+"""Conformal prediction: distribution-free prediction sets and intervals."""

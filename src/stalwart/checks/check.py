@@ -139,9 +139,8 @@ class Check(ABC):
                                       "traceback": traceback.format_exc(limit=8)})
         outcomes = tuple(c.evaluate(evidence.metrics, evidence.reference_metrics)
                          for c in self.resolved_conditions())
+        # every condition skipped (nothing could be examined) stays SKIP: never a silent PASS
         status = Status.worst([o.status for o in outcomes]) if outcomes else Status.PASS
-        if status is Status.SKIP:
-            status = Status.PASS
         return CheckResult(self.name, self.title, self.category, status, evidence.summary,
                            metrics=dict(evidence.metrics), conditions=outcomes,
                            tables=evidence.tables, charts=evidence.charts, params=params,

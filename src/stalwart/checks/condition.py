@@ -18,6 +18,7 @@ Relative conditions compare the metric with the same metric on the reference dat
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,11 +61,15 @@ class Condition:
             raise ParameterError("condition relative", expected="None, 'difference' or 'ratio'",
                                  got=repr(self.relative), fix="use one of the listed values")
         two = self.op in ("between", "outside")
-        if two and not (isinstance(self.threshold, (tuple, list)) and len(self.threshold) == 2):
-            raise ParameterError(f"threshold of {self.op!r}", expected="a (low, high) pair",
-                                 got=repr(self.threshold), fix="pass threshold=(low, high)")
-        if not two and not isinstance(self.threshold, (int, float)):
-            raise ParameterError(f"threshold of {self.op!r}", expected="a number",
+        if two:
+            pair = self.threshold
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2
+                    and all(_is_number(v) for v in pair) and pair[0] <= pair[1]):
+                raise ParameterError(f"threshold of {self.op!r}",
+                                     expected="a (low, high) pair of numbers with low <= high",
+                                     got=repr(pair), fix="pass threshold=(low, high)")
+        elif not _is_number(self.threshold):
+            raise ParameterError(f"threshold of {self.op!r}", expected="a number (not NaN)",
                                  got=repr(self.threshold), fix="pass a single number")
 
     @classmethod
@@ -97,7 +102,7 @@ class Condition:
                                    f"the check reports no metric {self.metric!r}; "
                                    f"it reports: {sorted(metrics)}")
         value = metrics[self.metric]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or (isinstance(value, numbers.Real) and math.isnan(float(value))):
             return ConditionResult(desc, Status.SKIP, self.metric, None,
                                    f"{self.metric} is not defined on this data")
         compared = float(value)
@@ -123,6 +128,11 @@ class Condition:
         thr = list(self.threshold) if isinstance(self.threshold, tuple) else self.threshold
         return {"metric": self.metric, "op": self.op, "threshold": thr,
                 "severity": self.severity, "relative": self.relative, "name": self.name}
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and not math.isnan(float(value)))
 
 
 def _holds(op: str, value: float, threshold: Any) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -13,20 +11,8 @@ from ..checks import CHECKS
 from ..checks.audit.suite import _load as load_audit_checks
 from ..data import Dataset, read_table
 from ..models import load_model
+from ..reports.writing import write_text_atomic
 from ._common import clean_errors
-
-
-def _write_atomic(path: str, text: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.command("schema")
@@ -42,7 +28,7 @@ def schema_command(data: str, target: str | None, out: str | None) -> None:
     ds = Dataset.from_any(read_table(data), target=target, name=Path(data).name)
     text = json.dumps(ds.schema.to_dict(), indent=2)
     if out:
-        _write_atomic(out, text + "\n")
+        write_text_atomic(out, text)
         click.echo(f"schema written to {out}")
     else:
         click.echo(text)

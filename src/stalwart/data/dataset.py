@@ -61,6 +61,11 @@ def to_pandas(data: Any, *, columns: Sequence[str] | None = None, what: str = "d
                         got=f"an object of type {type(data).__module__}.{type(data).__name__}",
                         fix="convert the data to one of the supported types")
     if columns is not None and not isinstance(data, np.ndarray):
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise DataError(f"columns of {what}", expected="names of columns in the data",
+                            got=f"missing columns {missing}",
+                            fix="use one of: " + ", ".join(map(str, frame.columns[:20])))
         frame = frame.loc[:, list(columns)]
     if not all(isinstance(c, str) for c in frame.columns):
         frame = frame.rename(columns=str)
@@ -122,7 +127,11 @@ class Dataset:
                 raise SchemaError(f"schema for {name}", expected="every schema column in the data",
                                   got=f"missing columns {missing}",
                                   fix="add the columns or drop them from the schema")
-            if target is not None and schema.target != target:
+            if target is not None and schema.target not in (None, target):
+                raise SchemaError("target", expected="one target column",
+                                  got=f"{schema.target!r} in the schema and {target!r} given",
+                                  fix="edit the schema's roles, or leave out the target option")
+            if target is not None and schema.target is None:
                 schema = schema.override(target, role=Role.TARGET)
         return cls(frame, schema, name=name)
 

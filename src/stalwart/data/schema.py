@@ -111,6 +111,8 @@ def _infer_kind(s: pd.Series) -> tuple[Kind, str]:
         return Kind.DATETIME, "datetime dtype"
     if isinstance(dtype, pd.CategoricalDtype):
         return Kind.CATEGORICAL, "categorical dtype"
+    if pd.api.types.is_complex_dtype(dtype):
+        return Kind.OTHER, "complex numbers (not supported by the checks)"
     if pd.api.types.is_numeric_dtype(dtype):
         return Kind.NUMERIC, "numeric dtype"
     sample = s.dropna()

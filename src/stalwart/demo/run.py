@@ -22,6 +22,7 @@ from ..checks.audit import audit_suite
 from ..data import Dataset
 from ..models import save_model, wrap
 from ..reports import write_report
+from ..reports.writing import write_text_atomic
 from .data import SENSITIVE, TARGET, corrupt_batch, load_diabetes_frame
 
 __all__ = ["DemoResult", "run_demo"]
@@ -91,8 +92,8 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
              f"({counts['fail']} failed, {counts['warn']} warned, {counts['pass']} passed, "
              f"{counts['skip']} skipped) -> {reports[key]['html']}")
 
-    index = root / "index.html"
-    index.write_text(_index_html(runs, results, reports, root, accuracy), encoding="utf-8")
+    index = write_text_atomic(root / "index.html",
+                              _index_html(runs, results, reports, root, accuracy))
     return DemoResult(workspace=root, index_path=index, reports=reports, results=results,
                       model_path=model_path, test_accuracy=accuracy)
 

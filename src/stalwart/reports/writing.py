@@ -19,7 +19,7 @@ from .json import render_json
 from .junit import render_junit
 from .text import render_text
 
-__all__ = ["FORMATS", "write_report"]
+__all__ = ["FORMATS", "write_report", "write_text_atomic"]
 
 _RENDERERS: dict[str, Callable[[SuiteResult], str]] = {
     "text": render_text, "json": render_json, "html": render_html, "junit": render_junit,
@@ -46,7 +46,11 @@ def write_report(result: SuiteResult, path: str | os.PathLike[str], *, format: s
     if renderer is None:
         raise ParameterError("report format", expected=f"one of {list(FORMATS)}",
                              got=repr(format), fix=f"pass format= one of {', '.join(FORMATS)}")
-    content = renderer(result)
+    return write_text_atomic(path, renderer(result))
+
+
+def write_text_atomic(path: str | os.PathLike[str], content: str) -> Path:
+    """Write ``content`` (ending it with a newline) to ``path`` atomically; return the path."""
     if not content.endswith("\n"):
         content += "\n"
     target = Path(path)

@@ -69,3 +69,13 @@ def test_lt_and_ge_are_complements(value, threshold):
     lt = Condition("m", "lt", threshold).evaluate({"m": value}).status
     ge = Condition("m", "ge", threshold).evaluate({"m": value}).status
     assert {lt, ge} == {Status.PASS, Status.FAIL}
+
+
+def test_numpy_thresholds_and_nan_edges():
+    import numpy as np
+    assert Condition("m", "lt", np.int64(3)).evaluate({"m": 2}).status is Status.PASS
+    assert Condition("m", "lt", 1).evaluate({"m": np.float32("nan")}).status is Status.SKIP
+    for bad in ({"threshold": float("nan")}, {"op": "between", "threshold": (2, 1)},
+                {"op": "between", "threshold": (0, float("nan"))}, {"threshold": True}):
+        with pytest.raises(ParameterError):
+            Condition(**({"metric": "m", "op": "lt", "threshold": 1.0} | bad))

@@ -145,3 +145,14 @@ def test_status_worst():
 
 def test_repr_shows_params():
     assert repr(RowCount(min_rows=3)) == "RowCount(min_rows=3)"
+
+
+def test_a_check_that_examined_nothing_is_skip_not_pass(clean_frame):
+    class NothingToSee(RowCount):
+        name = "nothing_test"
+
+        def compute(self, ctx):
+            return Evidence({"n_rows": None}, "not examined: no usable column")
+
+    res = Suite("s", [NothingToSee()]).run(clean_frame)
+    assert res.results[0].status is Status.SKIP and res.exit_code() == 0

@@ -100,3 +100,19 @@ def test_header_only_csv_is_zero_rows(tmp_path):
     (tmp_path / "h.csv").write_text("a,b\n")
     with pytest.raises(DataError, match="0 rows"):
         Dataset.from_any(tmp_path / "h.csv")
+
+
+def test_unknown_columns_and_a_second_target_are_refused():
+    with pytest.raises(DataError, match=r"missing columns \['zz'\]"):
+        Dataset.from_any(_frame(), columns=["x", "zz"])
+    schema = Dataset.from_any(_frame(), target="y").schema
+    with pytest.raises(SchemaError, match="'y' in the schema and 'x' given"):
+        Dataset.from_any(_frame(), schema=schema, target="x")
+    same = Dataset.from_any(_frame(), schema=schema, target="y")
+    assert same.target == "y" and same.features == ["x", "c"]
+
+
+def test_complex_columns_are_other():
+    from stalwart import Kind
+    ds = Dataset.from_any(pd.DataFrame({"z": [1 + 2j, 3j], "x": [1.0, 2.0]}))
+    assert ds.schema["z"].kind is Kind.OTHER

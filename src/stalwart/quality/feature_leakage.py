@@ -238,6 +238,13 @@ def feature_power(frame: pd.DataFrame, target: str, features: Sequence[str], *,
             decide = np.argmax(probs / np.maximum(prior, 1e-12)[:, None, :], axis=2)
             pred = decide[folds, codes]
             score = _balanced_accuracy(y_codes, pred, n_classes)
+            if n_classes == 2 and _is_numeric(frame[name]):
+                # quantile bins always straddle a class boundary, so a perfect separator
+                # scores about 1 - 1/bins on small data: also score the best single cut
+                cut_score = oof_threshold_balanced_accuracy(
+                    frame[name].iloc[labelled].to_numpy(dtype=np.float64, na_value=np.nan),
+                    y_codes, folds, n_folds=n_folds)
+                score = max(score, cut_score)
             power = (score - baseline) / (1.0 - baseline)
         else:
             pred = oof_means(codes, y_num, folds, n_folds=n_folds, smoothing=smoothing)
@@ -247,6 +254,56 @@ def feature_power(frame: pd.DataFrame, target: str, features: Sequence[str], *,
                                    n_codes))
     scored.sort(key=lambda f: -(f.power or 0.0))
     return FeaturePowerResult(task, metric, baseline, n, tuple(scored + unscored))
+
+
+def _is_numeric(s: pd.Series) -> bool:
+    return (pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+            and not pd.api.types.is_complex_dtype(s.dtype))
+
+
+def oof_threshold_balanced_accuracy(x: np.ndarray, y: np.ndarray, folds: np.ndarray, *,
+                                    n_folds: int) -> float:
+    """Out-of-fold balanced accuracy of the best single cut ``x > t`` or ``x <= t``.
+
+    The cut is chosen on the other folds (all cuts in one pass over sorted values);
+    missing values and single-class folds predict the training folds' majority class.
+
+    >>> x = np.r_[np.arange(10.0), np.arange(10.0) + 100]; y = (x >= 100).astype(int)
+    >>> oof_threshold_balanced_accuracy(x, y, np.arange(20) % 5, n_folds=5)
+    1.0
+    """
+    pred = np.zeros(len(y), dtype=np.int64)
+    for k in range(n_folds):
+        test = folds == k
+        if not test.any():
+            continue
+        xt, yt = x[~test], y[~test]
+        majority = int(yt.mean() >= 0.5) if len(yt) else 0
+        pred[test] = majority
+        known = ~np.isnan(xt)
+        order = np.argsort(xt[known], kind="stable")
+        xs, ys = xt[known][order], yt[known][order]
+        n1 = int(ys.sum())
+        n0 = len(ys) - n1
+        if n1 == 0 or n0 == 0:
+            continue
+        cum1, cum0 = np.cumsum(ys), np.cumsum(1 - ys)
+        above = 0.5 * ((n1 - cum1) / n1 + cum0 / n0)  # predict 1 when x > xs[i]
+        cut_ok = np.r_[xs[1:] > xs[:-1], False]  # only between distinct values
+        if not cut_ok.any():
+            continue
+        best_up = np.where(cut_ok, above, -np.inf)
+        best_down = np.where(cut_ok, 1.0 - above, -np.inf)
+        i_up, i_down = int(np.argmax(best_up)), int(np.argmax(best_down))
+        xte = x[test]
+        seen = ~np.isnan(xte)
+        # cut half-way between neighbouring training values, as trees do
+        if best_up[i_up] >= best_down[i_down]:
+            guess = (xte > (xs[i_up] + xs[i_up + 1]) / 2).astype(np.int64)
+        else:
+            guess = (xte <= (xs[i_down] + xs[i_down + 1]) / 2).astype(np.int64)
+        pred[test] = np.where(seen, guess, majority)
+    return _balanced_accuracy(y, pred, 2)
 
 
 def _infer_task(y: pd.Series) -> str:

@@ -67,6 +67,10 @@ def test_scores_equal_scikit_learn_on_the_same_out_of_fold_predictions():
     probs, prior = oof_class_probabilities(codes, y_codes, folds, n_classes=2, n_folds=5)
     pred = np.argmax(probs / prior, axis=1)
     bacc = balanced_accuracy_score(y_codes, pred)
+    # a numeric feature on a binary target scores the better of the bins and the best cut
+    from stalwart.quality.feature_leakage import oof_threshold_balanced_accuracy
+    cut = oof_threshold_balanced_accuracy(x, y_codes, folds, n_folds=5)
+    bacc = max(bacc, cut)
     assert result.features[0].score == pytest.approx(bacc)
     assert result.features[0].power == pytest.approx(2 * bacc - 1)
 
@@ -187,3 +191,34 @@ def test_unknown_task_is_a_parameter_error():
     from stalwart import ParameterError
     with pytest.raises(ParameterError):
         feature_power(pd.DataFrame({"x": [1.0], "y": [1]}), "y", ["x"], task="ranking")
+
+
+def test_best_cut_matches_brute_force():
+    from sklearn.metrics import balanced_accuracy_score
+
+    from stalwart.quality.feature_leakage import oof_threshold_balanced_accuracy
+    rng = np.random.default_rng(4)
+    n = 120
+    y = rng.integers(0, 2, n)
+    x = y + rng.normal(0, 0.8, n)
+    folds = np.arange(n) % 4
+    expected = np.zeros(n, dtype=int)
+    for k in range(4):
+        tr, te = folds != k, folds == k
+        xs = np.unique(x[tr])
+        cuts = (xs[:-1] + xs[1:]) / 2
+        # the first best cut of each direction; "above" wins a tie
+        up = [balanced_accuracy_score(y[tr], (x[tr] > t).astype(int)) for t in cuts]
+        down = [balanced_accuracy_score(y[tr], (x[tr] <= t).astype(int)) for t in cuts]
+        i, j = int(np.argmax(up)), int(np.argmax(down))
+        t, sign = (cuts[i], 1) if up[i] >= down[j] - 1e-12 else (cuts[j], -1)
+        expected[te] = ((x[te] > t) if sign == 1 else (x[te] <= t)).astype(int)
+    got = oof_threshold_balanced_accuracy(x, y, folds, n_folds=4)
+    assert got == pytest.approx(balanced_accuracy_score(y, expected))
+
+
+def test_continuous_perfect_separator_scores_one_on_small_data():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 150)
+    frame = pd.DataFrame({"leak": 2 * y + rng.normal(0, 0.01, 150), "y": y})
+    assert feature_power(frame, "y", ["leak"]).features[0].power == 1.0

@@ -8,6 +8,8 @@ probabilities or predictions so that monitoring can reuse them.
 """
 
 from .classification import SplitConformalClassifier, calibrate_threshold, conformal_sets
+from .regression import (ConformalizedQuantileRegressor, SplitConformalRegressor,
+                         conformal_intervals, cqr_intervals)
 from .quantile import conformal_quantile, min_calibration_size
 from .results import ConformalResult, SliceCoverage, evaluate_intervals, evaluate_sets, \
     set_labels, set_sizes
@@ -15,11 +17,15 @@ from .scores import label_scores, prediction_sets
 
 __all__ = [
     "ConformalResult",
+    "ConformalizedQuantileRegressor",
     "SliceCoverage",
     "SplitConformalClassifier",
+    "SplitConformalRegressor",
     "calibrate_threshold",
+    "conformal_intervals",
     "conformal_quantile",
     "conformal_sets",
+    "cqr_intervals",
     "evaluate_intervals",
     "evaluate_sets",
     "label_scores",

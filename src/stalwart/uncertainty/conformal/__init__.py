@@ -10,6 +10,7 @@ probabilities or predictions so that monitoring can reuse them.
 from .classification import SplitConformalClassifier, calibrate_threshold, conformal_sets
 from .regression import (ConformalizedQuantileRegressor, SplitConformalRegressor,
                          conformal_intervals, cqr_intervals)
+from .cross import CrossConformalRegressor, cv_plus_intervals
 from .quantile import conformal_quantile, min_calibration_size
 from .results import ConformalResult, SliceCoverage, evaluate_intervals, evaluate_sets, \
     set_labels, set_sizes
@@ -18,6 +19,7 @@ from .scores import label_scores, prediction_sets
 __all__ = [
     "ConformalResult",
     "ConformalizedQuantileRegressor",
+    "CrossConformalRegressor",
     "SliceCoverage",
     "SplitConformalClassifier",
     "SplitConformalRegressor",
@@ -26,6 +28,7 @@ __all__ = [
     "conformal_quantile",
     "conformal_sets",
     "cqr_intervals",
+    "cv_plus_intervals",
     "evaluate_intervals",
     "evaluate_sets",
     "label_scores",

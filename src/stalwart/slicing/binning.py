@@ -1,0 +1,102 @@
+"""Turn any column into a few readable groups so it can be sliced.
+
+Numeric columns with more distinct values than ``n_bins`` are cut at their quantiles
+(duplicate edges merged, so a skewed column may get fewer bins); every other column is
+grouped by value. Missing values form their own group, ``"(missing)"``. Labels read as
+conditions: ``"<= 2.5"``, ``"(2.5, 7]"``, ``"> 7"`` or the value itself.
+
+>>> import pandas as pd
+>>> b = bin_column(pd.Series([1, 2, 3, 4, 5, 6, 7, 8]), n_bins=2)
+>>> list(b.labels)
+['<= 4.5', '> 4.5']
+>>> b.codes.tolist()
+[0, 0, 0, 0, 1, 1, 1, 1]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import ParameterError
+
+__all__ = ["MISSING", "BinnedColumn", "bin_column", "bin_frame"]
+
+MISSING = "(missing)"
+
+
+@dataclass(frozen=True)
+class BinnedColumn:
+    """Integer group code per row (``0..len(labels)-1``) and one readable label per code."""
+
+    name: str
+    codes: np.ndarray
+    labels: tuple[str, ...]
+    numeric: bool
+    edges: tuple[float, ...] = ()
+
+    def condition(self, code: int) -> str:
+        """The group as a condition on the column, e.g. ``"age <= 30"``."""
+        label = self.labels[code]
+        if label == MISSING:
+            return f"{self.name} is missing"
+        if self.numeric and self.edges:
+            if label.startswith(("<=", ">")):
+                return f"{self.name} {label}"
+            return f"{self.name} in {label}"
+        return f"{self.name} == {label}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def bin_column(values: Any, *, n_bins: int = 5, name: str | None = None) -> BinnedColumn:
+    """Group one column: quantile bins for numeric columns, values otherwise."""
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 2:
+        raise ParameterError("n_bins", expected="an integer >= 2", got=repr(n_bins),
+                             fix="pass n_bins=5 (quintiles) or another integer >= 2")
+    s = pd.Series(values).reset_index(drop=True)
+    col = str(name if name is not None else (s.name if s.name is not None else "column"))
+    missing = s.isna().to_numpy()
+    numeric = (pd.api.types.is_numeric_dtype(s.dtype)
+               and not pd.api.types.is_bool_dtype(s.dtype))
+    if numeric:
+        x = s.to_numpy(dtype=float, na_value=np.nan)
+        present = x[~missing]
+        if np.unique(present).size > n_bins:
+            # Interior quantile edges; a value equal to an edge falls in the lower bin,
+            # which keeps the labels honest as "(lo, hi]" intervals.
+            inner = np.unique(np.quantile(present, np.linspace(0, 1, n_bins + 1))[1:-1])
+            codes = np.searchsorted(inner, np.where(missing, 0.0, x), side="left")
+            labels = [f"<= {_fmt(inner[0])}"]
+            labels += [f"({_fmt(a)}, {_fmt(b)}]" for a, b in zip(inner[:-1], inner[1:])]
+            labels.append(f"> {_fmt(inner[-1])}")
+            return _with_missing(col, codes, labels, missing, numeric=True,
+                                 edges=tuple(float(e) for e in inner))
+    strings = s.astype(object).where(~missing, None)
+    uniques = pd.unique(strings[~missing])
+    try:
+        uniques = np.array(sorted(uniques), dtype=object)
+    except TypeError:
+        uniques = np.array(sorted(uniques, key=str), dtype=object)
+    codes = pd.Categorical(strings, categories=uniques).codes.astype(int)
+    labels = [_fmt(v) if isinstance(v, float) else str(v) for v in uniques]
+    return _with_missing(col, codes, labels, missing, numeric=numeric)
+
+
+def _with_missing(col: str, codes: np.ndarray, labels: list[str], missing: np.ndarray, *,
+                  numeric: bool, edges: tuple[float, ...] = ()) -> BinnedColumn:
+    codes = np.asarray(codes, dtype=int).copy()
+    if missing.any():
+        codes[missing] = len(labels)
+        labels = [*labels, MISSING]
+    return BinnedColumn(col, codes, tuple(labels), numeric, edges)
+
+
+def bin_frame(frame: pd.DataFrame, *, n_bins: int = 5) -> list[BinnedColumn]:
+    """:func:`bin_column` for every column of ``frame``, in column order."""
+    return [bin_column(frame[c], n_bins=n_bins, name=str(c)) for c in frame.columns]

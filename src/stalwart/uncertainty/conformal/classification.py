@@ -63,7 +63,7 @@ def calibrate_threshold(proba: np.ndarray, y_index: np.ndarray, *, alpha: float 
 def conformal_sets(cal_proba: np.ndarray, cal_y_index: np.ndarray, test_proba: np.ndarray, *,
                    alpha: float = 0.1, score: str = "lac", randomized: bool = False,
                    k_reg: int = 1, lam: float = 0.0, mondrian: bool = False,
-                   random_state: int | None = None) -> np.ndarray:
+                   include_last: bool = False, random_state: int | None = None) -> np.ndarray:
     """Boolean (n_test, n_classes) prediction sets from calibration and test probabilities.
 
     >>> rng = np.random.default_rng(0)
@@ -83,14 +83,14 @@ def conformal_sets(cal_proba: np.ndarray, cal_y_index: np.ndarray, test_proba: n
                             k_reg=k_reg, lam=lam, mondrian=mondrian,
                             u=_draws(rng, cal.shape[0], randomized))
     return prediction_sets(test, t, score=score, randomized=randomized, k_reg=k_reg, lam=lam,
-                           u=_draws(rng, test.shape[0], randomized))
+                           u=_draws(rng, test.shape[0], randomized), include_last=include_last)
 
 
 class SplitConformalClassifier:
     """Prediction sets around a classifier, covering the true label with prob. >= 1 - alpha.
 
     ``score`` is "lac", "aps" or "raps" (RAPS uses ``k_reg`` and ``lam``); ``randomized``
-    applies to APS/RAPS. ``random_state`` seeds the uniform draws of the randomised scores;
+    and ``include_last`` (keep the label crossing the threshold) apply to APS/RAPS. ``random_state`` seeds the uniform draws of the randomised scores;
     each ``predict_set`` call draws afresh.
 
     >>> from sklearn.linear_model import LogisticRegression
@@ -106,7 +106,7 @@ class SplitConformalClassifier:
 
     def __init__(self, model: Any, *, alpha: float = 0.1, score: str = "lac",
                  randomized: bool = False, k_reg: int = 1, lam: float = 0.0,
-                 mondrian: bool = False, prefit: bool = True,
+                 mondrian: bool = False, include_last: bool = False, prefit: bool = True,
                  random_state: int | None = None) -> None:
         self.model = model
         self.alpha = alpha
@@ -115,6 +115,7 @@ class SplitConformalClassifier:
         self.k_reg = k_reg
         self.lam = lam
         self.mondrian = mondrian
+        self.include_last = include_last
         self.prefit = prefit
         self.random_state = random_state
 
@@ -157,7 +158,7 @@ class SplitConformalClassifier:
         proba = self.model_.predict_proba(X)
         return prediction_sets(proba, threshold,
                                u=_draws(self.rng_, proba.shape[0], self.randomized),
-                               **self._options())
+                               include_last=self.include_last, **self._options())
 
     def evaluate(self, X: Any, y: Any, *, groups: Any = None) -> ConformalResult:
         """Empirical coverage and mean set size on labelled data, overall and per group."""

@@ -9,9 +9,11 @@
 
 Each function returns an (n, n_classes) matrix: the score each label would have if it were
 the true one. A calibration point's score is the entry of its true label; a label enters the
-prediction set when its score is at most the threshold. Non-randomised APS/RAPS sets keep
-the label that crosses the threshold (``mass above it < threshold``), as in Romano et al.,
-so that the set is never empty.
+prediction set when its score is at most the threshold, so that the true label is in the
+set exactly when its score is (Angelopoulos and Bates 2021, section 2.1); such a set can be
+empty. ``include_last=True`` (non-randomised APS/RAPS) also keeps the label that crosses the
+threshold (``mass above it < threshold``), Romano et al.'s generalised quantile: never
+empty, but more conservative.
 """
 
 from __future__ import annotations
@@ -100,17 +102,19 @@ def label_scores(proba: np.ndarray, *, score: str = "lac", randomized: bool = Fa
 
 def prediction_sets(proba: np.ndarray, threshold: float | np.ndarray, *, score: str = "lac",
                     randomized: bool = False, k_reg: int = 1, lam: float = 0.0,
-                    u: np.ndarray | None = None) -> np.ndarray:
+                    u: np.ndarray | None = None, include_last: bool = False) -> np.ndarray:
     """Boolean (n, n_classes) membership matrix for a threshold (scalar or one per class).
 
     >>> p = np.array([[0.6, 0.3, 0.1], [0.2, 0.5, 0.3]])
     >>> prediction_sets(p, 0.75, score="lac").tolist()
     [[True, True, False], [False, True, True]]
     >>> prediction_sets(p, 0.65, score="aps").tolist()
+    [[True, False, False], [False, True, False]]
+    >>> prediction_sets(p, 0.65, score="aps", include_last=True).tolist()
     [[True, True, False], [False, True, True]]
     """
     t = np.asarray(threshold, dtype=float)
-    if score in ("aps", "raps") and not randomized:
+    if include_last and score in ("aps", "raps") and not randomized:
         _check_method(score, k_reg, lam)
         above, _ = _ranked_mass(check_proba(proba), k_reg=k_reg,
                                 lam=lam if score == "raps" else 0.0)

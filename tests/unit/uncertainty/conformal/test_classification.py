@@ -38,21 +38,25 @@ def test_nonrandomized_aps_sets_are_never_empty_and_contain_randomized_ones():
     rng = np.random.default_rng(1)
     p, _ = _calibrated_draw(rng, 500)
     u = rng.uniform(size=500)
-    for t in (0.0, 0.3, 0.9):
+    top = np.argsort(-p, axis=1, kind="stable")
+    ranks = np.argsort(top, axis=1)
+    for t in (0.05, 0.3, 0.9):
+        last = prediction_sets(p, t, score="aps", include_last=True)
         plain = prediction_sets(p, t, score="aps")
         rand = prediction_sets(p, t, score="aps", randomized=True, u=u)
-        assert plain.sum(axis=1).min() >= 1 if t > 0 else True
-        assert not np.any(rand & ~plain)
-        # sets are the top-ranked labels: a set of size m holds the m most probable labels
-        sizes = plain.sum(axis=1)
-        top = np.argsort(-p, axis=1, kind="stable")
-        ranks = np.argsort(top, axis=1)
-        assert np.array_equal(plain, ranks < sizes[:, None])
+        assert last.sum(axis=1).min() >= 1
+        assert not np.any(rand & ~last) and not np.any(plain & ~rand)
+        # include_last adds exactly the one label that crosses the threshold
+        assert np.all(last.sum(axis=1) - plain.sum(axis=1) <= 1)
+        for sets in (last, plain, rand):
+            # sets are the top-ranked labels: a set of size m holds the m most probable labels
+            assert np.array_equal(sets, ranks < sets.sum(axis=1)[:, None])
 
 
 @pytest.mark.parametrize("options", [
     {"score": "lac"},
     {"score": "aps"},
+    {"score": "aps", "include_last": True},
     {"score": "aps", "randomized": True},
     {"score": "raps", "k_reg": 1, "lam": 0.05},
     {"score": "raps", "k_reg": 2, "lam": 0.2, "randomized": True},
@@ -68,7 +72,7 @@ def test_coverage_over_many_splits_reaches_one_minus_alpha(options):
     covers = np.asarray(covers)
     se = covers.std(ddof=1) / np.sqrt(covers.size)
     assert covers.mean() >= 1 - ALPHA - 3 * se
-    if options["score"] == "lac" or options.get("randomized"):
+    if not options.get("include_last"):
         # continuous scores: coverage is also at most 1 - alpha + 1/(n+1)
         assert covers.mean() <= 1 - ALPHA + 1 / 301 + 3 * se
 

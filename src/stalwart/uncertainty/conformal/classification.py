@@ -90,8 +90,9 @@ class SplitConformalClassifier:
     """Prediction sets around a classifier, covering the true label with prob. >= 1 - alpha.
 
     ``score`` is "lac", "aps" or "raps" (RAPS uses ``k_reg`` and ``lam``); ``randomized``
-    and ``include_last`` (keep the label crossing the threshold) apply to APS/RAPS. ``random_state`` seeds the uniform draws of the randomised scores;
-    each ``predict_set`` call draws afresh.
+    and ``include_last`` (keep the label crossing the threshold) apply to APS/RAPS.
+    ``random_state`` seeds the uniform draws of the randomised scores; each
+    ``predict_set`` call draws afresh.
 
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.datasets import make_classification

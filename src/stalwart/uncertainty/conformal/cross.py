@@ -93,15 +93,17 @@ class CrossConformalRegressor:
         splitter = self._splitter()
         yy = np.asarray(y, dtype=float)
         quantile_rank(yy.size, alpha)  # refuse too few points before training anything
-        Xa = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
+        # keep data frames as frames so the fold models learn (and later check) column names
+        Xa = X if hasattr(X, "iloc") else np.asarray(X)
+        rows = (lambda idx: Xa.iloc[idx]) if hasattr(Xa, "iloc") else (lambda idx: Xa[idx])
         fold = np.empty(yy.size, dtype=int)
         residuals = np.empty(yy.size)
         models = []
-        for k, (train, held) in enumerate(splitter.split(Xa)):
-            model = wrap_for_task(fit_clone(self.model, Xa[train], yy[train]), "regression")
+        for k, (train, held) in enumerate(splitter.split(np.empty((yy.size, 1)))):
+            model = wrap_for_task(fit_clone(self.model, rows(train), yy[train]), "regression")
             models.append(model)
             fold[held] = k
-            residuals[held] = np.abs(yy[held] - np.asarray(model.predict(Xa[held]), float))
+            residuals[held] = np.abs(yy[held] - np.asarray(model.predict(rows(held)), float))
         self.models_ = models
         self.fold_ = fold
         self.residuals_ = residuals

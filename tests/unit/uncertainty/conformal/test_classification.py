@@ -177,3 +177,17 @@ def test_randomized_model_sets_are_reproducible_with_a_seed():
                                      random_state=5).conformalize(X[300:600], y[300:600])
             .predict_set(X[600:]) for _ in range(2)]
     assert np.array_equal(runs[0], runs[1])
+
+
+def test_data_frames_and_string_labels_work():
+    import pandas as pd
+
+    X, y = _data()
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    labels = pd.Series(y, dtype="str" if pd.__version__ >= "3" else object)
+    model = LogisticRegression().fit(frame.iloc[:300], labels.iloc[:300])
+    cp = SplitConformalClassifier(model, score="lac").conformalize(frame.iloc[300:600],
+                                                                   labels.iloc[300:600])
+    result = cp.evaluate(frame.iloc[600:], labels.iloc[600:], groups=frame["a"].iloc[600:] > 0)
+    assert {s.name for s in result.slices} == {"True", "False"}
+    assert result.coverage >= 0.85

@@ -85,3 +85,16 @@ def test_stages_and_parameters_are_checked():
         CrossConformalRegressor(LinearRegression(), alpha=0.05).fit_conformalize(X[:10], y[:10])
     with pytest.raises(DataError, match="shapes"):
         cv_plus_intervals(np.zeros((3, 2)), np.zeros(4))
+
+
+def test_data_frames_keep_their_column_names():
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    X, y = _data(rng, 80)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    cp = CrossConformalRegressor(LinearRegression(), cv=4, random_state=0)
+    from_frame = cp.fit_conformalize(frame, pd.Series(y)).predict_interval(frame.head(5))
+    from_array = CrossConformalRegressor(LinearRegression(), cv=4, random_state=0) \
+        .fit_conformalize(X, y).predict_interval(X[:5])
+    assert np.allclose(from_frame, from_array)

@@ -10,8 +10,9 @@ with its complement by a one-sided two-sample test on the per-row loss:
 The p-values of *all* tested candidates are corrected together (Holm by default, or
 Benjamini-Hochberg), and the number of candidates is recorded. A slice is reported when its
 corrected p-value is at most ``alpha`` and its effect (slice mean loss minus the rest's) is
-at least ``min_effect``. A pair slice no worse than one of its parent single slices is pruned:
-the parent already explains it. Reported slices are ranked by corrected p-value, then by
+at least ``min_effect``. A reported pair slice must also be significantly worse than the rest
+of each of its two parent single slices (same test, the larger of the two p-values, corrected
+across the pairs): otherwise it is pruned, as the parent already explains it. Reported slices are ranked by corrected p-value, then by
 effect times size.
 
 >>> import numpy as np, pandas as pd
@@ -138,10 +139,12 @@ def _candidates(binned: list, loss: np.ndarray, max_order: int):
 
 
 def _pvalues(test: str, n: np.ndarray, s1: np.ndarray, s2: np.ndarray,
-             big_n: int, total: float, total_sq: float) -> np.ndarray:
+             big_n: Any, total: Any, total_sq: Any) -> np.ndarray:
+    """One-sided p-values of slices (size n, loss sums s1, s2) against the rest of their
+    population (size big_n, sums total, total_sq); scalars or arrays."""
     if test == "fisher":
         k = np.rint(s1).astype(int)
-        return stats.hypergeom.sf(k - 1, big_n, int(round(total)), n)
+        return stats.hypergeom.sf(k - 1, big_n, np.rint(total).astype(int), n)
     nc = big_n - n
     m_s, m_c = s1 / n, (total - s1) / nc
     v_s = np.maximum(s2 - n * m_s ** 2, 0.0) / np.maximum(n - 1, 1)
@@ -154,6 +157,18 @@ def _pvalues(test: str, n: np.ndarray, s1: np.ndarray, s2: np.ndarray,
         df = (a + b) ** 2 / (a ** 2 / np.maximum(n - 1, 1) + b ** 2 / np.maximum(nc - 1, 1))
         p = stats.t.sf(t, df)
     return np.where(se > 0, p, np.where(diff > 0, 0.0, 1.0))
+
+
+def _vs_parents(test: str, i: int, parents: list[int], n: np.ndarray, s1: np.ndarray,
+                s2: np.ndarray) -> float:
+    """p-value that pair slice ``i`` is worse than the rest of *both* parent single slices
+    (intersection-union test: the larger of the two one-sided p-values)."""
+    par = np.array(parents)
+    if np.any(n[par] == n[i]):
+        return 1.0  # the pair is one of its parents
+    p = _pvalues(test, np.full(par.size, n[i]), np.full(par.size, s1[i]),
+                 np.full(par.size, s2[i]), n[par], s1[par], s2[par])
+    return float(np.max(p))
 
 
 def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
@@ -196,16 +211,19 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
     rest_loss = (total - s1[idx]) / (big_n - n[idx])
     effect = slice_loss - rest_loss
     hit = (adj <= alpha) & (effect > 0) & (effect >= min_effect)
-    single_loss = {(c[0], k[0]): v for c, k, v in
-                   ((cols[i], codes[i], s1[i] / n[i]) for i in range(len(cols)) if len(cols[i]) == 1)}
-    segments, pruned = [], 0
-    for j in np.flatnonzero(hit):
+    single = {(c[0], k[0]): i for i, (c, k) in enumerate(zip(cols, codes)) if len(c) == 1}
+    hits = np.flatnonzero(hit)
+    pair = np.array([len(cols[idx[j]]) == 2 for j in hits], dtype=bool)
+    p_parent = np.array([_vs_parents(test, idx[j], [single[(c, k)] for c, k in
+                                                    zip(cols[idx[j]], codes[idx[j]])],
+                                     n, s1, s2) for j in hits[pair]])
+    keep_pair = adjust_pvalues(p_parent, method=correction) <= alpha
+    kept = np.ones(hits.size, dtype=bool)
+    kept[np.flatnonzero(pair)] = keep_pair
+    segments = []
+    for j in hits[kept]:
         i = idx[j]
         combo, code = cols[i], codes[i]
-        if len(combo) == 2 and slice_loss[j] <= max(single_loss[(c, k)]
-                                                    for c, k in zip(combo, code)):
-            pruned += 1
-            continue
         with np.errstate(divide="ignore"):
             ratio = slice_loss[j] / rest_loss[j] if rest_loss[j] > 0 else float("inf")
         segments.append(WeakSegment(
@@ -216,4 +234,4 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
             float(p[j]), float(adj[j])))
     segments.sort(key=lambda s: (s.adjusted_p_value, s.p_value, -s.effect * s.size))
     return WeakSegments(tuple(segments), big_n, total / big_n, int(idx.size), int(hit.sum()),
-                        pruned, test, correction, float(alpha), min_size, float(min_effect))
+                        int((~kept).sum()), test, correction, float(alpha), min_size, float(min_effect))

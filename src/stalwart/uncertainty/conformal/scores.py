@@ -53,7 +53,8 @@ def _check_method(score: str, k_reg: int, lam: float) -> None:
     if isinstance(k_reg, bool) or not isinstance(k_reg, (int, np.integer)) or k_reg < 0:
         raise ParameterError("k_reg", expected="an integer >= 0", got=repr(k_reg),
                              fix="pass k_reg=1 (labels ranked beyond it are penalised)")
-    if not np.isfinite(lam) or lam < 0:
+    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.number)) \
+            or not np.isfinite(lam) or lam < 0:
         raise ParameterError("lam", expected="a number >= 0", got=repr(lam),
                              fix="pass lam=0.01 for RAPS (0 gives APS)")
 

@@ -191,3 +191,17 @@ def test_data_frames_and_string_labels_work():
     result = cp.evaluate(frame.iloc[600:], labels.iloc[600:], groups=frame["a"].iloc[600:] > 0)
     assert {s.name for s in result.slices} == {"True", "False"}
     assert result.coverage >= 0.85
+
+
+@pytest.mark.parametrize("options,match", [
+    ({"score": "top-k"}, "score"),
+    ({"score": "raps", "lam": -0.1}, "lam"),
+    ({"score": "raps", "lam": "0.1"}, "lam"),
+    ({"score": "raps", "k_reg": 1.5}, "k_reg"),
+])
+def test_bad_score_options_are_refused(options, match):
+    from stalwart.exceptions import ParameterError
+
+    p = np.full((20, 2), 0.5)
+    with pytest.raises(ParameterError, match=match):
+        conformal_sets(p, np.zeros(20, int), p, **options)

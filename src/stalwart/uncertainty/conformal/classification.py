@@ -41,7 +41,7 @@ def calibrate_threshold(proba: np.ndarray, y_index: np.ndarray, *, alpha: float 
     p = check_proba(proba)
     y = np.asarray(y_index)
     if y.shape != (p.shape[0],) or not np.issubdtype(y.dtype, np.integer) \
-            or y.min() < 0 or y.max() >= p.shape[1]:
+            or (y.size > 0 and (y.min() < 0 or y.max() >= p.shape[1])):
         raise DataError("y_index", expected=f"{p.shape[0]} integer class positions in "
                         f"[0, {p.shape[1] - 1}]", got=f"shape {y.shape}, dtype {y.dtype}",
                         fix="encode labels as column positions of proba")

@@ -1,6 +1,7 @@
 """Slices: metrics by group, binning of any column, weak-segment discovery, error trees."""
 
 from .binning import MISSING, BinnedColumn, bin_column, bin_frame
+from .error_tree import ErrorTree, ErrorTreeNode, error_tree
 from .frame import GroupMetrics, SliceMetrics, metric_frame
 from .losses import LOSS_KINDS, row_loss
 from .weak_segments import (CORRECTIONS, WeakSegment, WeakSegments, adjust_pvalues,
@@ -11,6 +12,8 @@ __all__ = [
     "LOSS_KINDS",
     "MISSING",
     "BinnedColumn",
+    "ErrorTree",
+    "ErrorTreeNode",
     "GroupMetrics",
     "SliceMetrics",
     "WeakSegment",
@@ -18,6 +21,7 @@ __all__ = [
     "adjust_pvalues",
     "bin_column",
     "bin_frame",
+    "error_tree",
     "find_weak_segments",
     "metric_frame",
     "row_loss",

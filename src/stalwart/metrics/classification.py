@@ -5,7 +5,7 @@ Every value is scikit-learn's own function on the same inputs. Conventions fixed
 treat ``classes[1]`` as the positive class; ``roc_auc`` is one-vs-rest macro for more than
 two classes, and ``average_precision`` the macro mean over one-vs-rest columns.
 
->>> import numpy as np
+>>> from stalwart.metrics import METRICS
 >>> y, p, classes, proba = check_classification(["a", "b", "b"], y_pred=["a", "b", "a"])
 >>> classes.tolist(), round(METRICS.get("accuracy")(y, p, proba, classes), 4)
 (['a', 'b'], 0.6667)
@@ -22,7 +22,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ..exceptions import DataError, ParameterError
 from . import _batch as B
-from .registry import METRICS, register_metric
+from .registry import register_metric
 
 __all__ = ["check_classification", "confusion", "per_class_scores"]
 

@@ -170,3 +170,20 @@ def test_calibrated_model_errors():
         CalibratedModel(base, calibrator=TemperatureScaling(inputs="logits")).fit(X, y)
     model = CalibratedModel(base, calibrator=IsotonicCalibrator()).fit(X, y)
     assert model.predict(X).tolist() == ["a", "a", "b", "b"]
+
+
+def test_calibrated_model_with_frames_and_pandas_string_labels():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    y = pd.Series(np.where(X["a"] + 0.5 * rng.normal(size=200) > 0, "yes", "no"),
+                  dtype="str")
+    base = LogisticRegression().fit(X, y)
+    model = CalibratedModel(base, calibrator=PlattScaling()).fit(X, y)
+    assert model.classes_.tolist() == ["no", "yes"]
+    proba = model.predict_proba(X)
+    assert proba.shape == (200, 2)
+    assert set(model.predict(X).tolist()) == {"no", "yes"}
+    # Platt on a logistic model's own training rows changes little
+    np.testing.assert_allclose(proba, base.predict_proba(X), atol=0.05)

@@ -26,7 +26,7 @@ import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 
 from .._json import jsonable
-from ..exceptions import ParameterError
+from ..exceptions import DataError, ParameterError
 from ._prepared import prepare, replicates
 from .bootstrap import Interval, check_bootstrap_options, percentile_interval
 from .registry import resolve_metrics
@@ -110,6 +110,11 @@ def baseline_predictions(y_train: Any, n: int, *, task: str, strategy: str | Non
     dummy = DummyClassifier(strategy=strategy, random_state=random_state)
     dummy.fit(np.zeros((y_train.size, 1)), y_train)
     classes = dummy.classes_ if classes is None else np.asarray(classes)
+    unseen = np.setdiff1d(dummy.classes_, classes)
+    if unseen.size:
+        raise DataError("labels in y_train", expected=f"one of {classes.tolist()}",
+                        got=f"labels unknown to the model {unseen[:5].tolist()}",
+                        fix="pass the model's classes= or drop those training rows")
     proba = np.zeros((n, classes.size))
     raw = dummy.predict_proba(Z)
     for j, c in enumerate(dummy.classes_):

@@ -1,6 +1,6 @@
 """Slices: metrics by group, binning of any column, weak-segment discovery, error trees."""
 
-from .binning import MISSING, BinnedColumn, bin_column, bin_frame
+from .binning import MISSING, OTHER, BinnedColumn, bin_column, bin_frame
 from .error_tree import ErrorTree, ErrorTreeNode, error_tree
 from .frame import GroupMetrics, SliceMetrics, metric_frame
 from .losses import LOSS_KINDS, row_loss
@@ -11,6 +11,7 @@ __all__ = [
     "CORRECTIONS",
     "LOSS_KINDS",
     "MISSING",
+    "OTHER",
     "BinnedColumn",
     "ErrorTree",
     "ErrorTreeNode",

@@ -3,7 +3,9 @@
 Numeric columns with more distinct values than ``n_bins`` are cut at their quantiles
 (duplicate edges merged, so a skewed column may get fewer bins); every other column is
 grouped by value. Missing values form their own group, ``"(missing)"``. Labels read as
-conditions: ``"<= 2.5"``, ``"(2.5, 7]"``, ``"> 7"`` or the value itself.
+conditions: ``"<= 2.5"``, ``"(2.5, 7]"``, ``"> 7"`` or the value itself. A column with more
+than ``max_categories`` values keeps its most frequent ones and groups the rest as
+``"(other)"``, so an identifier or timestamp column cannot explode the number of slices.
 
 >>> import pandas as pd
 >>> b = bin_column(pd.Series([1, 2, 3, 4, 5, 6, 7, 8]), n_bins=2)
@@ -23,9 +25,10 @@ import pandas as pd
 
 from ..exceptions import ParameterError
 
-__all__ = ["MISSING", "BinnedColumn", "bin_column", "bin_frame"]
+__all__ = ["MISSING", "OTHER", "BinnedColumn", "bin_column", "bin_frame"]
 
 MISSING = "(missing)"
+OTHER = "(other)"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class BinnedColumn:
         label = self.labels[code]
         if label == MISSING:
             return f"{self.name} is missing"
+        if label == OTHER and not self.numeric:
+            return f"{self.name} is a less frequent value"
         if self.numeric and self.edges:
             if label.startswith(("<=", ">")):
                 return f"{self.name} {label}"
@@ -54,11 +59,13 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def bin_column(values: Any, *, n_bins: int = 5, name: str | None = None) -> BinnedColumn:
+def bin_column(values: Any, *, n_bins: int = 5, max_categories: int = 20,
+               name: str | None = None) -> BinnedColumn:
     """Group one column: quantile bins for numeric columns, values otherwise."""
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 2:
-        raise ParameterError("n_bins", expected="an integer >= 2", got=repr(n_bins),
-                             fix="pass n_bins=5 (quintiles) or another integer >= 2")
+    for key, value in (("n_bins", n_bins), ("max_categories", max_categories)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
+            raise ParameterError(key, expected="an integer >= 2", got=repr(value),
+                                 fix=f"pass {key}=5 or another integer >= 2")
     s = pd.Series(values).reset_index(drop=True)
     col = str(name if name is not None else (s.name if s.name is not None else "column"))
     missing = s.isna().to_numpy()
@@ -78,13 +85,18 @@ def bin_column(values: Any, *, n_bins: int = 5, name: str | None = None) -> Binn
             return _with_missing(col, codes, labels, missing, numeric=True,
                                  edges=tuple(float(e) for e in inner))
     strings = s.astype(object).where(~missing, None)
-    uniques = pd.unique(strings[~missing])
+    counts = strings[~missing].value_counts(sort=True)
+    other = counts.size > max_categories
+    uniques = counts.index[:max_categories - 1].to_numpy() if other else counts.index.to_numpy()
     try:
         uniques = np.array(sorted(uniques), dtype=object)
     except TypeError:
         uniques = np.array(sorted(uniques, key=str), dtype=object)
-    codes = pd.Categorical(strings, categories=uniques).codes.astype(int)
+    codes = pd.Index(uniques, dtype=object).get_indexer(strings.to_numpy()).astype(int)
     labels = [_fmt(v) if isinstance(v, float) else str(v) for v in uniques]
+    if other:
+        codes[(codes == -1) & ~missing] = len(labels)
+        labels.append(OTHER)
     return _with_missing(col, codes, labels, missing, numeric=numeric)
 
 
@@ -97,6 +109,8 @@ def _with_missing(col: str, codes: np.ndarray, labels: list[str], missing: np.nd
     return BinnedColumn(col, codes, tuple(labels), numeric, edges)
 
 
-def bin_frame(frame: pd.DataFrame, *, n_bins: int = 5) -> list[BinnedColumn]:
+def bin_frame(frame: pd.DataFrame, *, n_bins: int = 5,
+              max_categories: int = 20) -> list[BinnedColumn]:
     """:func:`bin_column` for every column of ``frame``, in column order."""
-    return [bin_column(frame[c], n_bins=n_bins, name=str(c)) for c in frame.columns]
+    return [bin_column(frame[c], n_bins=n_bins, max_categories=max_categories, name=str(c))
+            for c in frame.columns]

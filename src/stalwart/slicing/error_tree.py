@@ -26,7 +26,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from .._json import jsonable
 from ..exceptions import DataError, ParameterError
-from .binning import MISSING
+from .binning import MISSING, OTHER, bin_column
 
 __all__ = ["ErrorTree", "ErrorTreeNode", "error_tree"]
 
@@ -79,8 +79,10 @@ class ErrorTree:
                          "nodes": list(self.nodes), "chart": self.chart()})
 
 
-def _encode(features: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str | None]]]:
-    """Numeric columns as floats (NaN kept); others one-hot, one indicator per value."""
+def _encode(features: pd.DataFrame,
+            max_categories: int) -> tuple[np.ndarray, list[tuple[str, str | None]]]:
+    """Numeric columns as floats (NaN kept); others one-hot, one indicator per value (the
+    most frequent ``max_categories - 1`` values, the rest as one "(other)" indicator)."""
     blocks, names = [], []
     for col in features.columns:
         s = features[col]
@@ -88,10 +90,9 @@ def _encode(features: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str | N
             blocks.append(s.to_numpy(dtype=float, na_value=np.nan)[:, None])
             names.append((str(col), None))
             continue
-        values = s.astype(object).where(s.notna(), MISSING).astype(str)
-        dummies = pd.get_dummies(values, dtype=float)
-        blocks.append(dummies.to_numpy())
-        names += [(str(col), str(v)) for v in dummies.columns]
+        binned = bin_column(s, max_categories=max_categories, name=str(col))
+        blocks.append(np.eye(len(binned.labels))[binned.codes])
+        names += [(str(col), label) for label in binned.labels]
     return np.hstack(blocks), names
 
 
@@ -99,6 +100,9 @@ def _condition(name: tuple[str, str | None], threshold: float, left: bool,
                missing_left: bool, has_missing: bool) -> str:
     col, value = name
     if value is not None:  # one-hot indicator: <= 0.5 means "not this value"
+        if value in (MISSING, OTHER):
+            kind = "missing" if value == MISSING else "a less frequent value"
+            return f"{col} is {'not ' if left else ''}{kind}"
         return f"{col} != {value}" if left else f"{col} == {value}"
     text = f"{col} <= {threshold:.4g}" if left else f"{col} > {threshold:.4g}"
     if has_missing and missing_left == left:
@@ -107,7 +111,8 @@ def _condition(name: tuple[str, str | None], threshold: float, left: bool,
 
 
 def error_tree(features: pd.DataFrame, loss: Any, *, max_depth: int = 3,
-               min_samples_leaf: int = 30, random_state: int = 0) -> ErrorTree:
+               min_samples_leaf: int = 30, max_categories: int = 20,
+               random_state: int = 0) -> ErrorTree:
     """Fit a shallow tree on ``features`` to predict ``loss`` (see :func:`.row_loss`)."""
     if not isinstance(features, pd.DataFrame) or features.shape[1] == 0 or len(features) == 0:
         raise DataError("features", expected="a non-empty DataFrame", got=type(features).__name__,
@@ -120,7 +125,7 @@ def error_tree(features: pd.DataFrame, loss: Any, *, max_depth: int = 3,
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ParameterError(name, expected="an integer >= 1", got=repr(value),
                                  fix="pass max_depth=3, min_samples_leaf=30")
-    X, names = _encode(features.reset_index(drop=True))
+    X, names = _encode(features.reset_index(drop=True), max_categories)
     binary = bool(np.all((y == 0) | (y == 1)))
     est = (DecisionTreeClassifier if binary else DecisionTreeRegressor)(
         max_depth=max_depth, min_samples_leaf=min_samples_leaf, random_state=random_state)

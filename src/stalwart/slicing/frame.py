@@ -136,7 +136,7 @@ def _summarise(overall: float, values: np.ndarray, keys: list[tuple[str, ...]],
 def metric_frame(y_true: Any, y_pred: Any, *, by: Any,
                  metrics: Callable[..., Any] | Mapping[str, Callable[..., Any]],
                  greater_is_better: bool | Mapping[str, bool] = True, n_bins: int = 5,
-                 min_group_size: int = 30) -> SliceMetrics:
+                 min_group_size: int = 30, max_categories: int = 20) -> SliceMetrics:
     """Compute ``metrics`` overall and on every observed group of the columns in ``by``.
 
     ``greater_is_better`` (one flag or one per metric) decides which group is the worst.
@@ -164,7 +164,8 @@ def metric_frame(y_true: Any, y_pred: Any, *, by: Any,
     else:
         gib = {m: bool(greater_is_better) for m in funcs}
     frame = _as_frame(by, yt.size)
-    binned = [bin_column(frame[c], n_bins=n_bins, name=str(c)) for c in frame.columns]
+    binned = [bin_column(frame[c], n_bins=n_bins, max_categories=max_categories, name=str(c))
+              for c in frame.columns]
     codes = np.column_stack([b.codes for b in binned])
     uniq, inverse = np.unique(codes, axis=0, return_inverse=True)
     inverse = inverse.ravel()

@@ -174,7 +174,7 @@ def _vs_parents(test: str, i: int, parents: list[int], n: np.ndarray, s1: np.nda
 def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
                        max_order: int = 2, min_size: int = 30, min_effect: float = 0.0,
                        alpha: float = 0.05, correction: str = "holm",
-                       test: str = "auto") -> WeakSegments:
+                       test: str = "auto", max_categories: int = 20) -> WeakSegments:
     """Slices of ``features`` whose mean ``loss`` (see :func:`.row_loss`) is significantly
     higher than on the rest. ``test="auto"`` picks Fisher for a 0/1 loss, else Welch."""
     if not isinstance(features, pd.DataFrame) or features.shape[1] == 0:
@@ -200,7 +200,8 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
         raise ParameterError("test", expected="'auto', 'welch', or 'fisher' for a 0/1 loss",
                              got=repr(test), fix="pass test='auto'")
     adjust_pvalues([], method=correction)  # validates the name before any work
-    binned = bin_frame(features.reset_index(drop=True), n_bins=n_bins)
+    binned = bin_frame(features.reset_index(drop=True), n_bins=n_bins,
+                       max_categories=max_categories)
     cols, codes, n, s1, s2 = _candidates(binned, y, max_order)
     big_n, total, total_sq = y.size, float(y.sum()), float((y ** 2).sum())
     keep = (n >= min_size) & (big_n - n >= min_size)

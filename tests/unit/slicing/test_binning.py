@@ -42,3 +42,14 @@ def test_bin_frame_and_bad_n_bins():
     assert [b.name for b in bin_frame(df, n_bins=2)] == ["a", "b"]
     with pytest.raises(ParameterError, match="n_bins"):
         bin_column([1, 2], n_bins=1)
+
+
+def test_high_cardinality_keeps_the_most_frequent_values():
+    values = pd.Series(["a"] * 50 + ["b"] * 30 + [f"id{i}" for i in range(200)] + [None] * 5)
+    b = bin_column(values, max_categories=3)
+    from stalwart.slicing import OTHER
+    assert b.labels == ("a", "b", OTHER, MISSING)
+    assert np.bincount(b.codes).tolist() == [50, 30, 200, 5]
+    assert b.condition(2) == "column is a less frequent value"
+    with pytest.raises(ParameterError, match="max_categories"):
+        bin_column(values, max_categories=1)

@@ -76,3 +76,12 @@ def test_bad_inputs(data):
         error_tree(X.iloc[:0], err[:0])
     with pytest.raises(ParameterError, match="max_depth"):
         error_tree(X, err, max_depth=0)
+
+
+def test_categorical_missing_value_reads_as_a_condition():
+    rng = np.random.default_rng(2)
+    city = rng.choice(["a", "b", None], 900)
+    err = (rng.random(900) < np.where(pd.isna(city), 0.7, 0.05)).astype(float)
+    tree = error_tree(pd.DataFrame({"city": city}), err, max_depth=1)
+    assert [leaf.conditions for leaf in tree.leaves()] == [("city is missing",),
+                                                          ("city is not missing",)]

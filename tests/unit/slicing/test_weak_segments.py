@@ -102,3 +102,15 @@ def test_bad_inputs():
         find_weak_segments(X, err, alpha=1.5)
     with pytest.raises(ParameterError, match="correction"):
         find_weak_segments(X, err, correction="x")
+
+
+def test_identifier_column_does_not_explode_the_candidates():
+    X, err, _ = _planted()
+    X = X.assign(row_id=[f"r{i}" for i in range(len(X))])
+    res = find_weak_segments(X, err, max_categories=10)
+    assert res.segments[0].conditions == ("city == c", "plan == q")
+    # row_id: 9 ids of one row each (too small to test) and one "(other)" group of nearly
+    # every row (its complement is too small): bincount over 10 codes, not 2000
+    assert res.n_candidates == find_weak_segments(X.drop(columns="row_id"), err).n_candidates \
+        + 4 + 2 + 5  # row_id's "(other)" paired with each city, plan and x bin
+    assert all("row_id" not in s.columns for s in res.segments)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+import warnings
 from typing import Any
 
 import numpy as np
@@ -141,7 +142,9 @@ def metric_frame(y_true: Any, y_pred: Any, *, by: Any,
 
     ``greater_is_better`` (one flag or one per metric) decides which group is the worst.
     Groups smaller than ``min_group_size`` are still computed but listed in
-    ``small_groups`` with a warning in the result, as their values are noisy.
+    ``small_groups`` with a warning in the result, as their values are noisy. Warnings a
+    metric emits on a group are recorded in the result's ``warnings``; a metric that raises
+    ``ValueError`` on a group is NaN there; the summary uses the groups with a value.
     """
     yt = np.asarray(y_true)
     yp = np.asarray(y_pred)
@@ -170,18 +173,29 @@ def metric_frame(y_true: Any, y_pred: Any, *, by: Any,
     uniq, inverse = np.unique(codes, axis=0, return_inverse=True)
     inverse = inverse.ravel()
     overall = {m: float(f(yt, yp)) for m, f in funcs.items()}
-    groups, keys = [], []
+    groups, keys, undefined = [], [], []
     for g, row in enumerate(uniq):
         idx = np.flatnonzero(inverse == g)
         key = tuple(b.labels[c] for b, c in zip(binned, row))
         keys.append(key)
-        groups.append(GroupMetrics(key, int(idx.size),
-                                   {m: float(f(yt[idx], yp[idx])) for m, f in funcs.items()}))
+        values = {}
+        for m, f in funcs.items():
+            # A metric that warns or raises on one group (ROC AUC on a single class) should
+            # not stop the others: the message goes into the result, the value is NaN.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    values[m] = float(f(yt[idx], yp[idx]))
+                except ValueError as exc:
+                    values[m] = float("nan")
+                    undefined.append(f"{m} is undefined on group {key}: {exc}")
+            undefined += [f"{m} on group {key}: {w.message}" for w in caught]
+        groups.append(GroupMetrics(key, int(idx.size), values))
     summary = {m: _summarise(overall[m], np.array([g.values[m] for g in groups]), keys, gib[m])
                for m in funcs}
     small = tuple(g.key for g in groups if g.size < min_group_size)
-    warns = () if not small else (
+    warns = tuple(undefined) + (() if not small else (
         f"{len(small)} of {len(groups)} groups have fewer than {min_group_size} rows; their "
-        "metric values are noisy and may drive the worst group, difference and ratio",)
+        "metric values are noisy and may drive the worst group, difference and ratio",))
     return SliceMetrics(tuple(b.name for b in binned), tuple(funcs), overall, tuple(groups),
                         summary, int(min_group_size), small, warns)

@@ -106,3 +106,29 @@ def test_matches_fairlearn_metricframe(data):
         assert s["ratio"] == pytest.approx(ref.ratio()[m])
         assert s["difference_to_overall"] == pytest.approx(ref.difference(method="to_overall")[m])
         assert s["ratio_to_overall"] == pytest.approx(ref.ratio(method="to_overall")[m])
+
+
+def test_metric_undefined_on_a_group_is_nan_with_a_warning():
+    y = np.array([0, 1, 0, 1, 1, 1])
+    score = np.array([0.2, 0.8, 0.6, 0.4, 0.9, 0.7])
+    mf = metric_frame(y, score, by=list("aaaabb"), metrics={"auc": roc_auc_score},
+                      min_group_size=1)
+    by = mf.by_group()["auc"]
+    assert by.loc[("a",)] == pytest.approx(roc_auc_score(y[:4], score[:4]))
+    assert np.isnan(by.loc[("b",)])
+    assert mf.warnings[0].startswith("auc on group ('b',): Only one class")
+    assert mf.summary["auc"]["group_min"] == mf.summary["auc"]["group_max"] == by.loc[("a",)]
+    assert json.loads(json.dumps(mf.to_dict()))["groups"][1]["values"]["auc"] is None
+
+
+def test_metric_raising_value_error_on_a_group_is_nan():
+    def needs_three(t, p):
+        if len(t) < 3:
+            raise ValueError("needs three rows")
+        return float(np.mean(t == p))
+
+    mf = metric_frame([1, 1, 1, 0], [1, 0, 1, 0], by=list("aaab"), metrics=needs_three,
+                      min_group_size=1)
+    assert mf.by_group()["needs_three"].iloc[0] == pytest.approx(2 / 3)
+    assert np.isnan(mf.by_group()["needs_three"].iloc[1])
+    assert "needs_three is undefined on group ('b',): needs three rows" in mf.warnings

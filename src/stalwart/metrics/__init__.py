@@ -5,19 +5,19 @@ name its task, whether it needs probabilities and which direction is better.
 """
 
 from .baseline import BaselineComparison, baseline_predictions, compare_to_baseline
-from .bootstrap import Interval
+from .bootstrap import BootstrapInterval
 from .evaluate import EvaluationResult, evaluate, evaluate_model
 from .registry import METRICS, MetricSpec, metric_names, register_metric
 from .regression import pinball_metric
 from .validation import STRATEGIES, ValidationResult, validate
 
 __all__ = [
-    "METRICS",
-    "STRATEGIES",
     "BaselineComparison",
+    "BootstrapInterval",
     "EvaluationResult",
-    "Interval",
+    "METRICS",
     "MetricSpec",
+    "STRATEGIES",
     "ValidationResult",
     "baseline_predictions",
     "compare_to_baseline",

@@ -28,7 +28,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from .._json import jsonable
 from ..exceptions import DataError, ParameterError
 from ._prepared import prepare, replicates
-from .bootstrap import Interval, check_bootstrap_options, percentile_interval
+from .bootstrap import BootstrapInterval, check_bootstrap_options, percentile_interval
 from .registry import resolve_metrics
 
 __all__ = ["BASELINE_STRATEGIES", "BaselineComparison", "MetricComparison",
@@ -43,9 +43,9 @@ class MetricComparison:
     """One metric for model and baseline; ``difference`` is model minus baseline."""
 
     metric: str
-    model: Interval
-    baseline: Interval
-    difference: Interval
+    model: BootstrapInterval
+    baseline: BootstrapInterval
+    difference: BootstrapInterval
     greater_is_better: bool
 
     @property
@@ -65,6 +65,8 @@ class MetricComparison:
 
 @dataclass(frozen=True)
 class BaselineComparison:
+    """Every compared metric for model and baseline, and whether the model wins on all."""
+
     task: str
     strategy: str
     baseline_source: str

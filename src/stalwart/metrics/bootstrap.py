@@ -26,7 +26,7 @@ from .._json import jsonable
 from ..exceptions import ParameterError
 from .registry import MetricSpec
 
-__all__ = ["Interval", "check_bootstrap_options", "metric_replicates", "percentile_interval",
+__all__ = ["BootstrapInterval", "check_bootstrap_options", "metric_replicates", "percentile_interval",
            "resample_indices"]
 
 #: at most this many indices are held at once (8 bytes each: about 32 MB)
@@ -34,7 +34,7 @@ _CHUNK_CELLS = 4_000_000
 
 
 @dataclass(frozen=True)
-class Interval:
+class BootstrapInterval:
     """A point estimate (the statistic on the full data) with its percentile interval."""
 
     estimate: float
@@ -90,7 +90,7 @@ def metric_replicates(spec: MetricSpec, idx: np.ndarray, y_true: np.ndarray, y_p
     return out
 
 
-def percentile_interval(estimate: float, values: np.ndarray, *, confidence: float) -> Interval:
+def percentile_interval(estimate: float, values: np.ndarray, *, confidence: float) -> BootstrapInterval:
     """Percentile interval of the finite ``values``; NaN ones count as skipped resamples."""
     values = np.asarray(values, dtype=float)
     ok = values[np.isfinite(values)]
@@ -99,5 +99,5 @@ def percentile_interval(estimate: float, values: np.ndarray, *, confidence: floa
         low, high = (float(v) for v in np.quantile(ok, [tail, 1.0 - tail]))
     else:
         low = high = math.nan
-    return Interval(float(estimate), low, high, float(confidence), int(values.size),
+    return BootstrapInterval(float(estimate), low, high, float(confidence), int(values.size),
                     int(values.size - ok.size))

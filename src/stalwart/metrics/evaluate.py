@@ -21,7 +21,7 @@ from .._json import jsonable
 from ..exceptions import ParameterError
 from ._prepared import Prepared, prepare, replicates
 from ._batch import confusion_batch, prf_batch
-from .bootstrap import Interval, check_bootstrap_options, percentile_interval, resample_indices
+from .bootstrap import BootstrapInterval, check_bootstrap_options, percentile_interval, resample_indices
 from .classification import confusion, per_class_scores
 from .registry import resolve_metrics
 
@@ -37,19 +37,19 @@ class EvaluationResult:
 
     task: str
     n_rows: int
-    metrics: dict[str, Interval]
+    metrics: dict[str, BootstrapInterval]
     greater_is_better: dict[str, bool]
     n_boot: int
     confidence: float
     random_state: Any
     classes: list[Any] | None = None
-    per_class: dict[str, dict[str, Interval]] | None = None
+    per_class: dict[str, dict[str, BootstrapInterval]] | None = None
     support: dict[str, int] | None = None
     confusion_matrix: list[list[int]] | None = None
     model: dict[str, Any] | None = None
     schema_version: int = field(default=SCHEMA_VERSION)
 
-    def __getitem__(self, name: str) -> Interval:
+    def __getitem__(self, name: str) -> BootstrapInterval:
         try:
             return self.metrics[name]
         except KeyError:

@@ -10,7 +10,7 @@ than ``max_categories`` values keeps its most frequent ones and groups the rest 
 >>> import pandas as pd
 >>> b = bin_column(pd.Series([1, 2, 3, 4, 5, 6, 7, 8]), n_bins=2)
 >>> list(b.labels)
-['<= 4.5', '> 4.5']
+['<= 4', '> 4']
 >>> b.codes.tolist()
 [0, 0, 0, 0, 1, 1, 1, 1]
 """
@@ -75,9 +75,15 @@ def bin_column(values: Any, *, n_bins: int = 5, max_categories: int = 20,
         x = s.to_numpy(dtype=float, na_value=np.nan)
         present = x[~missing]
         if np.unique(present).size > n_bins:
-            # Interior quantile edges; a value equal to an edge falls in the lower bin,
-            # which keeps the labels honest as "(lo, hi]" intervals.
-            inner = np.unique(np.quantile(present, np.linspace(0, 1, n_bins + 1))[1:-1])
+            # Interior quantile edges, each snapped down to the largest observed value at or
+            # below it (ties could otherwise leave a bin empty) and kept below the maximum;
+            # a value equal to an edge falls in the lower bin, as "(lo, hi]" labels say.
+            u = np.unique(present)
+            q = np.quantile(present, np.linspace(0, 1, n_bins + 1))[1:-1]
+            inner = np.unique(u[np.searchsorted(u, q, side="right") - 1])
+            inner = inner[inner < u[-1]]
+            if inner.size == 0:  # nearly every row holds the maximum: split just below it
+                inner = u[-2:-1]
             codes = np.searchsorted(inner, np.where(missing, 0.0, x), side="left")
             labels = [f"<= {_fmt(inner[0])}"]
             labels += [f"({_fmt(a)}, {_fmt(b)}]" for a, b in zip(inner[:-1], inner[1:])]

@@ -190,6 +190,9 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
     if max_order > 2:
         raise ParameterError("max_order", expected="1 (single features) or 2 (pairs)",
                              got=repr(max_order), fix="pass max_order=2")
+    if not min_effect >= 0:
+        raise ParameterError("min_effect", expected="a number >= 0 (in units of the loss)",
+                             got=repr(min_effect), fix="pass min_effect=0.02 for 2 points")
     if not 0 < alpha < 1:
         raise ParameterError("alpha", expected="a number in (0, 1)", got=repr(alpha),
                              fix="pass alpha=0.05")
@@ -235,4 +238,5 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
             float(p[j]), float(adj[j])))
     segments.sort(key=lambda s: (s.adjusted_p_value, s.p_value, -s.effect * s.size))
     return WeakSegments(tuple(segments), big_n, total / big_n, int(idx.size), int(hit.sum()),
-                        int((~kept).sum()), test, correction, float(alpha), min_size, float(min_effect))
+                        int((~kept).sum()), test, correction, float(alpha), min_size,
+                        float(min_effect))

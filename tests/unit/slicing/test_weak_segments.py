@@ -98,6 +98,8 @@ def test_bad_inputs():
         find_weak_segments(X, err + 0.5, test="fisher")
     with pytest.raises(ParameterError, match="max_order"):
         find_weak_segments(X, err, max_order=3)
+    with pytest.raises(ParameterError, match="min_effect"):
+        find_weak_segments(X, err, min_effect=-0.1)
     with pytest.raises(ParameterError, match="alpha"):
         find_weak_segments(X, err, alpha=1.5)
     with pytest.raises(ParameterError, match="correction"):

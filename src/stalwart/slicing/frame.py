@@ -124,7 +124,8 @@ def _summarise(overall: float, values: np.ndarray, keys: list[tuple[str, ...]],
     lo, hi = float(v.min()), float(v.max())
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = lo / hi if hi != 0 else (1.0 if lo == 0 else float("nan"))
-        to_overall = np.minimum(v / overall, overall / v) if overall != 0 else np.full_like(v, np.nan)
+        to_overall = (np.minimum(v / overall, overall / v) if overall != 0
+                      else np.full_like(v, np.nan))
     worst = int(np.flatnonzero(ok)[np.argmin(v) if greater_is_better else np.argmax(v)])
     return {"group_min": lo, "group_max": hi, "difference": hi - lo,
             "difference_to_overall": float(np.max(np.abs(v - overall))),

@@ -12,8 +12,8 @@ Benjamini-Hochberg), and the number of candidates is recorded. A slice is report
 corrected p-value is at most ``alpha`` and its effect (slice mean loss minus the rest's) is
 at least ``min_effect``. A reported pair slice must also be significantly worse than the rest
 of each of its two parent single slices (same test, the larger of the two p-values, corrected
-across the pairs): otherwise it is pruned, as the parent already explains it. Reported slices are ranked by corrected p-value, then by
-effect times size.
+across the pairs): otherwise it is pruned, as the parent already explains it. Reported
+slices are ranked by corrected p-value, then by effect times size.
 
 >>> import numpy as np, pandas as pd
 >>> rng = np.random.default_rng(0)

@@ -26,8 +26,8 @@ from .._json import jsonable
 from ..exceptions import ParameterError
 from .registry import MetricSpec
 
-__all__ = ["BootstrapInterval", "check_bootstrap_options", "metric_replicates", "percentile_interval",
-           "resample_indices"]
+__all__ = ["BootstrapInterval", "check_bootstrap_options", "metric_replicates",
+           "percentile_interval", "resample_indices"]
 
 #: at most this many indices are held at once (8 bytes each: about 32 MB)
 _CHUNK_CELLS = 4_000_000
@@ -90,7 +90,8 @@ def metric_replicates(spec: MetricSpec, idx: np.ndarray, y_true: np.ndarray, y_p
     return out
 
 
-def percentile_interval(estimate: float, values: np.ndarray, *, confidence: float) -> BootstrapInterval:
+def percentile_interval(estimate: float, values: np.ndarray, *,
+                        confidence: float) -> BootstrapInterval:
     """Percentile interval of the finite ``values``; NaN ones count as skipped resamples."""
     values = np.asarray(values, dtype=float)
     ok = values[np.isfinite(values)]

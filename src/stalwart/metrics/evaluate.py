@@ -21,7 +21,8 @@ from .._json import jsonable
 from ..exceptions import ParameterError
 from ._prepared import Prepared, prepare, replicates
 from ._batch import confusion_batch, prf_batch
-from .bootstrap import BootstrapInterval, check_bootstrap_options, percentile_interval, resample_indices
+from .bootstrap import (BootstrapInterval, check_bootstrap_options, percentile_interval,
+                        resample_indices)
 from .classification import confusion, per_class_scores
 from .registry import resolve_metrics
 

@@ -76,7 +76,13 @@ def test_multiclass_metrics_equal_sklearn():
     assert res.confusion_matrix == skm.confusion_matrix(y, pred).tolist()
 
 
-@pytest.mark.parametrize("case", [_binary, _multiclass])
+def _multiclass_ties():
+    y, pred, proba = _multiclass(seed=4)
+    proba = proba.round(1) + 0.01
+    return y, pred, proba / proba.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("case", [_binary, _multiclass, _multiclass_ties])
 def test_batch_paths_equal_sklearn_on_each_resample(case):
     y, pred, proba = case()
     y, pred, classes, proba = check_classification(y, y_pred=pred, proba=proba)

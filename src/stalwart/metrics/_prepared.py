@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils.multiclass import type_of_target
 
-from ..exceptions import ParameterError
+from ..exceptions import DataError, ParameterError
 from .bootstrap import metric_replicates, resample_indices
 from .classification import check_classification
 from .registry import TASKS, MetricSpec
@@ -26,7 +28,19 @@ class Prepared:
     classes: np.ndarray | None
 
     def value(self, spec: MetricSpec) -> float:
-        return spec(self.y_true, self.y_pred, self.proba, self.classes)
+        """The metric on all rows; a clear error where it is undefined (one class only)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UndefinedMetricWarning)
+            try:
+                value = spec(self.y_true, self.y_pred, self.proba, self.classes)
+            except (ValueError, UndefinedMetricWarning) as err:  # scikit-learn's refusal
+                value, why = np.nan, str(err).split("\n")[0]
+            else:
+                why = "NaN (a class without any row?)"
+        if np.isnan(value):
+            raise DataError(f"metric {spec.name!r}", expected="data on which it is defined",
+                            got=why, fix="drop the metric or evaluate on more varied rows")
+        return value
 
 
 def infer_task(y_true: Any, proba: Any) -> str:

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from stalwart.exceptions import ParameterError
+from stalwart.exceptions import DataError, ParameterError
 from stalwart.metrics import evaluate
 from stalwart.metrics.bootstrap import percentile_interval, resample_indices
 
@@ -58,6 +58,12 @@ def test_resamples_without_both_classes_are_skipped_and_counted():
     # P(resample lacks the one positive) = 0.9 ** 10 ~ 0.35
     assert 0.25 * 300 < iv.n_skipped < 0.45 * 300
     assert iv.estimate == 1.0 and iv.low == iv.high == 1.0
+
+
+def test_metric_undefined_on_the_full_data_is_a_clear_error():
+    with pytest.raises(DataError, match="metric 'roc_auc'.*defined"):
+        evaluate([1, 1, 1], proba=[[0.2, 0.8], [0.4, 0.6], [0.5, 0.5]], classes=[0, 1],
+                 metrics=["roc_auc"], n_boot=10)
 
 
 def test_percentile_interval_quantiles_and_all_skipped():

@@ -110,7 +110,7 @@ def validate(estimator: Any, X: Any, y: Any, *, strategy: str, n_splits: int = 5
     splitter = make_splitter(strategy, n_splits=n_splits, gap=gap, test_size=test_size,
                              task=task, random_state=random_state)
     X, groups = _check_split_inputs(strategy, X, y, n_splits=n_splits, groups=groups,
-                                    time=time, task=task)
+                                    time=time, gap=gap, task=task)
     classes = np.unique(y) if task == "classification" else None
     folds: list[dict[str, Any]] = []
     names: list[str] = []
@@ -146,7 +146,7 @@ def _rows(X: Any, idx: np.ndarray) -> Any:
 
 
 def _check_split_inputs(strategy: str, X: Any, y: np.ndarray, *, n_splits: int, groups: Any,
-                        time: Any, task: str) -> tuple[Any, Any]:
+                        time: Any, gap: int, task: str) -> tuple[Any, Any]:
     n = len(y)
     folds_needed = 2 if strategy == "holdout" else n_splits
     if n < folds_needed + (strategy == "time"):
@@ -176,6 +176,11 @@ def _check_split_inputs(strategy: str, X: Any, y: np.ndarray, *, n_splits: int, 
                             fix="use fewer folds, merge rare classes or use strategy='kfold'")
     if strategy == "time":
         X = _check_time(X, time, n)
+        fold = n // (n_splits + 1)
+        if n - gap - fold * n_splits <= 0:
+            raise DataError("rows", expected=f"enough rows for {n_splits} time folds and a "
+                            f"gap of {gap}", got=f"{n} rows",
+                            fix="use fewer folds, a smaller gap or more data")
     elif time is not None:
         raise ParameterError("time", expected=f"no time for strategy={strategy!r}",
                              got=repr(time) if isinstance(time, str) else "timestamps",

@@ -108,6 +108,8 @@ def test_bad_inputs(clf_data):
     y_rare[:3] = 2
     with pytest.raises(DataError, match="at least 5 rows of every class"):
         validate(est, X, y_rare, strategy="stratified", n_splits=5)
+    with pytest.raises(DataError, match="gap of 200"):
+        validate(est, X, y, strategy="time", time=np.arange(240), gap=200)
     with pytest.raises(ParameterError, match="strategy"):
         validate(est, X, y, strategy="random")
     with pytest.raises(ParameterError, match="gap"):

@@ -28,7 +28,8 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from .._json import jsonable
 from ..exceptions import DataError, ParameterError
 from ._prepared import prepare, replicates
-from .bootstrap import BootstrapInterval, check_bootstrap_options, percentile_interval
+from .bootstrap import (BootstrapInterval, check_bootstrap_options, fix_seed,
+                        percentile_interval)
 from .registry import resolve_metrics
 
 __all__ = ["BASELINE_STRATEGIES", "BaselineComparison", "MetricComparison",
@@ -135,6 +136,7 @@ def compare_to_baseline(y_true: Any, *, y_pred: Any = None, proba: Any = None,
     dummy; with neither, the dummy is fitted on ``y_true`` (its label distribution).
     """
     check_bootstrap_options(n_boot, confidence)
+    random_state = fix_seed(random_state)
     model = prepare(y_true, y_pred=y_pred, proba=proba, classes=classes, task=task)
     source = "given"
     if baseline_pred is None and baseline_proba is None:

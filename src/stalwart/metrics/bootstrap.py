@@ -26,7 +26,7 @@ from .._json import jsonable
 from ..exceptions import ParameterError
 from .registry import MetricSpec
 
-__all__ = ["BootstrapInterval", "check_bootstrap_options", "metric_replicates",
+__all__ = ["BootstrapInterval", "check_bootstrap_options", "fix_seed", "metric_replicates",
            "percentile_interval", "resample_indices"]
 
 #: at most this many indices are held at once (8 bytes each: about 32 MB)
@@ -57,6 +57,20 @@ def check_bootstrap_options(n_boot: int, confidence: float) -> None:
     if not 0.0 < confidence < 1.0:
         raise ParameterError("confidence", expected="a level in (0, 1)", got=repr(confidence),
                              fix="pass for example confidence=0.95")
+
+
+def fix_seed(random_state: Any) -> int:
+    """One integer seed, so that every statistic of a run sees the same resamples.
+
+    A Generator or None would give each statistic different resamples (breaking paired
+    differences) and leave nothing to record; the integer drawn here is recorded instead.
+    """
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return int(random_state)
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return int(np.random.default_rng(random_state).integers(2**32))  # scikit-learn: < 2**32
+    raise ParameterError("random_state", expected="an int, a numpy Generator or None",
+                         got=type(random_state).__name__, fix="pass for example random_state=0")
 
 
 def resample_indices(n: int, *, n_boot: int, random_state: Any) -> Iterator[np.ndarray]:

@@ -21,8 +21,8 @@ from .._json import jsonable
 from ..exceptions import ParameterError
 from ._prepared import Prepared, prepare, replicates
 from ._batch import confusion_batch, prf_batch
-from .bootstrap import (BootstrapInterval, check_bootstrap_options, percentile_interval,
-                        resample_indices)
+from .bootstrap import (BootstrapInterval, check_bootstrap_options, fix_seed,
+                        percentile_interval, resample_indices)
 from .classification import confusion, per_class_scores
 from .registry import resolve_metrics
 
@@ -83,6 +83,7 @@ def evaluate(y_true: Any, *, y_pred: Any = None, proba: Any = None, classes: Any
     ``task`` is inferred when None (probabilities or discrete labels: classification).
     The estimate is the metric on the full data; the interval is the percentile bootstrap
     over ``n_boot`` seeded resamples of rows, skipping those where the metric is undefined.
+    A Generator or None ``random_state`` is turned into the integer seed that is recorded.
     """
     check_bootstrap_options(n_boot, confidence)
     data = prepare(y_true, y_pred=y_pred, proba=proba, classes=classes, task=task)
@@ -111,6 +112,7 @@ def _evaluate(data: Prepared, *, metrics: Any, n_boot: int, confidence: float,
     n_classes = None if data.classes is None else data.classes.size
     specs = resolve_metrics(metrics, task=data.task, n_classes=n_classes,
                             has_pred=data.y_pred is not None, has_proba=data.proba is not None)
+    random_state = fix_seed(random_state)
     reps = replicates(specs, data, n_boot=n_boot, random_state=random_state)
     intervals = {s.name: percentile_interval(data.value(s), reps[s.name], confidence=confidence)
                  for s in specs}

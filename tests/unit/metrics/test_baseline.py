@@ -56,6 +56,21 @@ def test_good_model_beats_baseline_with_paired_difference():
     assert out["comparisons"]["accuracy"]["beats_baseline"] is True
 
 
+def test_generator_seed_keeps_model_and_baseline_paired():
+    y, pred = _classification(seed=3)
+    cmp = compare_to_baseline(y, y_pred=pred, n_boot=100, metrics=["accuracy"],
+                              random_state=np.random.default_rng(9))
+    assert isinstance(cmp.random_state, int)
+    again = compare_to_baseline(y, y_pred=pred, n_boot=100, metrics=["accuracy"],
+                                random_state=cmp.random_state)
+    assert again.to_dict() == cmp.to_dict()
+    alone = evaluate(y, y_pred=pred, metrics=["accuracy"], n_boot=100,
+                     random_state=cmp.random_state)
+    assert alone["accuracy"] == cmp.comparisons["accuracy"].model
+    with pytest.raises(ParameterError, match="random_state"):
+        compare_to_baseline(y, y_pred=pred, n_boot=10, random_state="seed")
+
+
 def test_weak_model_does_not_beat_baseline():
     rng = np.random.default_rng(5)
     y = rng.normal(10, 2, 300)

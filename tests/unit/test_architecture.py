@@ -12,7 +12,7 @@ LAYERS = [
     {"data", "models", "metrics", "stats", "engines"},
     {"drift", "novelty", "quality", "perturb", "uncertainty", "explain", "fairness", "privacy",
      "slicing"},
-    {"checks", "reports"},
+    {"checks", "reports", "card"},
     {"monitoring", "store", "rca", "lifecycle"},
     {"cli", "service", "demo"},
 ]

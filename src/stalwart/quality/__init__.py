@@ -12,7 +12,7 @@ from .label_errors import (LabelErrorResult, confident_joint, encode_for_trees,
 from .missing_values import DISGUISED_TOKENS, MissingValuesResult, missing_values
 from .mixed_types import ColumnTypeMix, MixedTypesResult, mixed_types
 from .rowhash import row_hashes
-from .sampling_bias import ColumnBias, SamplingBiasResult, adjust_p_values, sampling_bias
+from .sampling_bias import ColumnBias, SamplingBiasResult, sampling_bias
 from .train_test_overlap import IdOverlap, RowOverlap, TrainTestOverlapResult, train_test_overlap
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "SamplingBiasResult",
     "TrainTestOverlapResult",
     "Violation",
-    "adjust_p_values",
     "class_balance",
     "confident_joint",
     "conflicting_labels",

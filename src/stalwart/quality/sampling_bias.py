@@ -34,11 +34,12 @@ import pandas as pd
 from scipy import stats
 
 from ..exceptions import ParameterError
+from ..stats import adjust_p_values
 
-__all__ = ["ColumnBias", "SamplingBiasResult", "adjust_p_values", "sampling_bias"]
+__all__ = ["ColumnBias", "SamplingBiasResult", "sampling_bias"]
 
 _OTHER = "(other)"
-_CORRECTIONS = ("holm", "bh", "none")
+
 
 
 @dataclass(frozen=True)
@@ -76,28 +77,6 @@ class SamplingBiasResult:
     def to_dict(self) -> dict[str, Any]:
         return {"columns": [c.to_dict() for c in self.columns], "alpha": self.alpha,
                 "correction": self.correction, "min_effect": self.min_effect}
-
-
-def adjust_p_values(p_values: Sequence[float], method: str = "holm") -> np.ndarray:
-    """Adjust p-values for multiple tests: ``holm`` (family-wise), ``bh`` or ``none``.
-
-    >>> adjust_p_values([0.01, 0.04, 0.03], "holm").round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    if method not in _CORRECTIONS:
-        raise ParameterError("correction", expected=f"one of {_CORRECTIONS}", got=repr(method),
-                             fix="use 'holm' (default), 'bh' or 'none'")
-    if len(p) == 0 or method == "none":
-        return p.copy()
-    if method == "bh":
-        return stats.false_discovery_control(p, method="bh")
-    # Holm step-down; scipy has no Holm, and it is three vectorised lines
-    order = np.argsort(p, kind="stable")
-    stepped = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order])
-    out = np.empty_like(p)
-    out[order] = np.minimum(stepped, 1.0)
-    return out
 
 
 def _counts(s: pd.Series) -> dict[str, int]:

@@ -4,8 +4,7 @@ from .binning import MISSING, OTHER, BinnedColumn, bin_column, bin_frame
 from .error_tree import ErrorTree, ErrorTreeNode, error_tree
 from .frame import GroupMetrics, SliceMetrics, metric_frame
 from .losses import LOSS_KINDS, row_loss
-from .weak_segments import (CORRECTIONS, WeakSegment, WeakSegments, adjust_pvalues,
-                            find_weak_segments)
+from .weak_segments import CORRECTIONS, WeakSegment, WeakSegments, find_weak_segments
 
 __all__ = [
     "CORRECTIONS",
@@ -19,7 +18,6 @@ __all__ = [
     "SliceMetrics",
     "WeakSegment",
     "WeakSegments",
-    "adjust_pvalues",
     "bin_column",
     "bin_frame",
     "error_tree",

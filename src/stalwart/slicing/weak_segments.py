@@ -36,9 +36,10 @@ from scipy import stats
 
 from .._json import jsonable
 from ..exceptions import DataError, ParameterError
+from ..stats import adjust_p_values
 from .binning import bin_frame
 
-__all__ = ["CORRECTIONS", "WeakSegment", "WeakSegments", "adjust_pvalues", "find_weak_segments"]
+__all__ = ["CORRECTIONS", "WeakSegment", "WeakSegments", "find_weak_segments"]
 
 CORRECTIONS = ("holm", "bh")
 
@@ -88,29 +89,6 @@ class WeakSegments:
             "schema_version", "n_rows", "overall_loss", "n_candidates", "n_significant",
             "n_pruned", "test", "correction", "alpha", "min_size", "min_effect")},
             "segments": list(self.segments), "chart": self.chart()})
-
-
-def adjust_pvalues(p: Any, *, method: str = "holm") -> np.ndarray:
-    """Holm (family-wise error) or Benjamini-Hochberg (false discovery rate) adjusted p-values.
-
-    >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm").round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p, dtype=float)
-    if method not in CORRECTIONS:
-        raise ParameterError("correction", expected=f"one of {CORRECTIONS}", got=repr(method),
-                             fix="use 'holm' (few false slices) or 'bh' (more power)")
-    if p.size == 0:
-        return p
-    if method == "bh":
-        return stats.false_discovery_control(p, method="bh")
-    # Holm's step-down adjustment: scipy has no function for it (only BH/BY).
-    order = np.argsort(p, kind="stable")
-    m = p.size
-    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out = np.empty(m)
-    out[order] = np.minimum(stepped, 1.0)
-    return out
 
 
 def _check_int(name: str, value: Any, low: int) -> int:
@@ -202,7 +180,9 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
     if test not in ("fisher", "welch") or (test == "fisher" and not binary):
         raise ParameterError("test", expected="'auto', 'welch', or 'fisher' for a 0/1 loss",
                              got=repr(test), fix="pass test='auto'")
-    adjust_pvalues([], method=correction)  # validates the name before any work
+    if correction not in CORRECTIONS:
+        raise ParameterError("correction", expected=f"one of {CORRECTIONS}", got=repr(correction),
+                             fix="use 'holm' (few false slices) or 'bh' (more power)")
     binned = bin_frame(features.reset_index(drop=True), n_bins=n_bins,
                        max_categories=max_categories)
     cols, codes, n, s1, s2 = _candidates(binned, y, max_order)
@@ -210,7 +190,7 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
     keep = (n >= min_size) & (big_n - n >= min_size)
     idx = np.flatnonzero(keep)
     p = _pvalues(test, n[idx], s1[idx], s2[idx], big_n, total, total_sq)
-    adj = adjust_pvalues(p, method=correction)
+    adj = adjust_p_values(p, correction)
     slice_loss = s1[idx] / n[idx]
     rest_loss = (total - s1[idx]) / (big_n - n[idx])
     effect = slice_loss - rest_loss
@@ -221,7 +201,7 @@ def find_weak_segments(features: pd.DataFrame, loss: Any, *, n_bins: int = 5,
     p_parent = np.array([_vs_parents(test, idx[j], [single[(c, k)] for c, k in
                                                     zip(cols[idx[j]], codes[idx[j]])],
                                      n, s1, s2) for j in hits[pair]])
-    keep_pair = adjust_pvalues(p_parent, method=correction) <= alpha
+    keep_pair = adjust_p_values(p_parent, correction) <= alpha
     kept = np.ones(hits.size, dtype=bool)
     kept[np.flatnonzero(pair)] = keep_pair
     segments = []

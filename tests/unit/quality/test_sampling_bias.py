@@ -6,7 +6,8 @@ import pytest
 from scipy import stats
 
 from stalwart import ParameterError
-from stalwart.quality.sampling_bias import adjust_p_values, sampling_bias
+from stalwart.quality.sampling_bias import sampling_bias
+from stalwart.stats import adjust_p_values
 
 
 def test_goodness_of_fit_equals_scipy():

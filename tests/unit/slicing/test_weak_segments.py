@@ -8,7 +8,8 @@ import pytest
 from scipy import stats
 
 from stalwart.exceptions import DataError, ParameterError
-from stalwart.slicing import adjust_pvalues, find_weak_segments
+from stalwart.slicing import find_weak_segments
+from stalwart.stats import adjust_p_values
 
 
 def _planted(seed=0, n=2000):
@@ -23,11 +24,11 @@ def _planted(seed=0, n=2000):
 def test_holm_and_bh_adjustments():
     p = np.array([0.01, 0.04, 0.03, 0.005])
     # Holm by hand: sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1, running max.
-    np.testing.assert_allclose(adjust_pvalues(p, method="holm"), [0.03, 0.06, 0.06, 0.02])
-    np.testing.assert_allclose(adjust_pvalues(p, method="bh"),
+    np.testing.assert_allclose(adjust_p_values(p, method="holm"), [0.03, 0.06, 0.06, 0.02])
+    np.testing.assert_allclose(adjust_p_values(p, method="bh"),
                                stats.false_discovery_control(p, method="bh"))
     with pytest.raises(ParameterError, match="correction"):
-        adjust_pvalues(p, method="bonf")
+        adjust_p_values(p, method="bonf")
 
 
 def test_fisher_pvalue_matches_scipy_fisher_exact():

@@ -7,11 +7,13 @@ name its task, whether it needs probabilities and which direction is better.
 from .baseline import BaselineComparison, baseline_predictions, compare_to_baseline
 from .bootstrap import BootstrapInterval
 from .evaluate import EvaluationResult, evaluate, evaluate_model
+from .probabilities import check_proba
 from .registry import METRICS, MetricSpec, metric_names, register_metric
 from .regression import pinball_metric
 from .validation import STRATEGIES, ValidationResult, validate
 
 __all__ = [
+    "check_proba",
     "BaselineComparison",
     "BootstrapInterval",
     "EvaluationResult",

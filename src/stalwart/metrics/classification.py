@@ -21,6 +21,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils.multiclass import type_of_target
 
 from ..exceptions import DataError, ParameterError
+from .probabilities import check_proba
 from . import _batch as B
 from .registry import register_metric
 
@@ -82,23 +83,8 @@ def check_classification(y_true: Any, *, y_pred: Any = None, proba: Any = None,
 
 
 def _check_proba(proba: Any, *, n: int, k: int) -> np.ndarray:
-    p = np.asarray(proba, dtype=float)
-    if p.ndim == 1 and k == 2:
-        p = np.column_stack([1.0 - p, p])
-    if p.shape != (n, k):
-        raise DataError("proba", expected=f"shape ({n}, {k}): one column per class",
-                        got=f"shape {p.shape}", fix="pass predict_proba output in classes order")
-    if not np.isfinite(p).all() or (p < 0).any() or (p > 1).any():
-        raise DataError("proba", expected="finite probabilities in [0, 1]",
-                        got="values outside [0, 1] or NaN", fix="pass probabilities, not scores")
-    worst = float(np.abs(p.sum(axis=1) - 1.0).max())
-    if worst > _PROBA_ATOL:
-        raise DataError("proba", expected="rows that sum to one",
-                        got=f"a row sum off by {worst:.3g}",
-                        fix="normalise the rows or pass every class's column")
-    if worst > np.sqrt(np.finfo(float).eps):
-        p = p / p.sum(axis=1, keepdims=True)  # float32 rounding: scikit-learn would warn
-    return p
+    return check_proba(proba, what="proba", n_rows=n, n_classes=k, allow_1d=k == 2,
+                       atol=_PROBA_ATOL, renormalise=True)
 
 
 def per_class_scores(y_true: np.ndarray, y_pred: np.ndarray, classes: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import DataError, ParameterError
+from ..metrics.probabilities import check_proba
 
 __all__ = [
     "STRATEGIES",
@@ -37,25 +38,7 @@ VARIANTS = ("top_label", "classwise")
 
 def as_proba(proba: Any, *, what: str = "proba") -> np.ndarray:
     """An (n, k) float matrix of probabilities; a 1-D array becomes ``[1 - p, p]``."""
-    p = np.asarray(proba, dtype=float)
-    if p.ndim == 1:
-        p = np.column_stack([1.0 - p, p])
-    if p.ndim != 2 or p.shape[1] < 2 or p.shape[0] == 0:
-        raise DataError(what, expected="a non-empty (n_rows, n_classes) matrix or, for a "
-                        "binary problem, a 1-D array of positive-class probabilities",
-                        got=f"shape {np.shape(proba)}",
-                        fix="pass predict_proba output (regression has no calibration error)")
-    if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
-        raise DataError(what, expected="finite values in [0, 1]", got="values outside [0, 1]",
-                        fix="pass probabilities; turn logits into them with a softmax")
-    sums = p.sum(axis=1)
-    bad = np.abs(sums - 1.0) > 1e-6
-    if bad.any():
-        raise DataError(what, expected="rows that sum to 1",
-                        got=f"{int(bad.sum())} rows that do not (first sums to "
-                            f"{sums[bad][0]:.6g})",
-                        fix="normalise each row, or pass the full predict_proba matrix")
-    return p
+    return check_proba(proba, what=what, allow_1d=True)
 
 
 def encode_targets(y_true: Any, n_classes: int, classes: Any = None) -> np.ndarray:

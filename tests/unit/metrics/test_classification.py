@@ -112,7 +112,7 @@ def test_unseen_labels_rejected():
 
 
 def test_proba_rows_must_sum_to_one():
-    with pytest.raises(DataError, match="sum to one"):
+    with pytest.raises(DataError, match="sum to 1"):
         evaluate([0, 1], proba=[[0.5, 0.6], [0.2, 0.8]])
     with pytest.raises(DataError, match="shape"):
         evaluate([0, 1], proba=[[0.5, 0.3, 0.2], [0.2, 0.7, 0.1]])

@@ -104,7 +104,7 @@ def test_string_labels_with_classes():
 @pytest.mark.parametrize("bad, match", [
     (np.array([[0.5, 0.6], [0.5, 0.5]]), "sum to 1"),
     (np.array([[1.5, -0.5], [0.5, 0.5]]), r"\[0, 1\]"),
-    (np.array([0.2, 0.3]).reshape(1, 2, 1), "matrix"),
+    (np.array([0.2, 0.3]).reshape(1, 2, 1), "2-D array"),
 ])
 def test_bad_probabilities_are_refused(bad, match):
     with pytest.raises(DataError, match=match):

@@ -20,30 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...exceptions import DataError, ParameterError
+from ...exceptions import ParameterError
+from ...metrics.probabilities import check_proba
 
 __all__ = ["SCORES", "check_proba", "label_scores", "prediction_sets"]
 
 SCORES = ("lac", "aps", "raps")
-
-
-def check_proba(proba: object, *, what: str = "probabilities") -> np.ndarray:
-    """Validate an (n, n_classes) matrix of probabilities whose rows sum to one."""
-    p = np.asarray(proba, dtype=float)
-    if p.ndim != 2 or p.shape[1] < 2:
-        raise DataError(what, expected="a 2-D array (n_rows, n_classes) with 2+ classes",
-                        got=f"shape {p.shape}",
-                        fix="pass predict_proba output; regression needs the regressor API")
-    if not np.all(np.isfinite(p)) or p.min(initial=0.0) < 0 or p.max(initial=0.0) > 1:
-        raise DataError(what, expected="finite values in [0, 1]", got="values outside [0, 1]",
-                        fix="pass probabilities, not logits or decision scores")
-    bad = np.abs(p.sum(axis=1) - 1.0) > 1e-6
-    if bad.any():
-        raise DataError(what, expected="rows that sum to 1",
-                        got=f"{int(bad.sum())} rows whose sums differ from 1 "
-                            f"(first: {p.sum(axis=1)[bad][0]:.6g})",
-                        fix="normalise the rows, e.g. softmax the logits")
-    return p
 
 
 def _check_method(score: str, k_reg: int, lam: float) -> None:

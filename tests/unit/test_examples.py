@@ -14,3 +14,14 @@ def test_audit_quickstart(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "invalid values in the batch:" in proc.stdout and "mean area" in proc.stdout
     assert (tmp_path / "train.html").exists() and (tmp_path / "batch.html").exists()
+
+
+def test_evaluate_quickstart():
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "evaluate_quickstart.py")],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("ROC AUC 0.99") and "95% interval" in lines[0]
+    assert lines[1].startswith("expected calibration error 0.0")
+    assert lines[2].startswith("conformal sets at alpha=0.1: mean size")
+    assert lines[3].startswith("weak segments: ")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from ...exceptions import DataError
 from ...metrics import compare_to_baseline, evaluate
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
@@ -49,6 +52,7 @@ class ModelPerformance(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         out = model_outputs(ctx)
+        _check_enough(out.y, out.task)
         res = evaluate(out.y, y_pred=out.pred, proba=out.proba, classes=out.classes,
                        task=out.task, n_boot=self.n_boot, confidence=self.confidence,
                        random_state=ctx.random_state)
@@ -91,6 +95,18 @@ class ModelPerformance(Check):
                        "high": [c.difference.high for c in cmp.comparisons.values()]},
                       x_label="metric", y_label="model - baseline")
         return Evidence(metrics, _summary(res, cmp), tables, (chart,))
+
+
+def _check_enough(y, task: str) -> None:
+    """Ranking and R2 metrics are undefined on one class or one row: say so up front."""
+    if task == "classification" and np.unique(y).size < 2:
+        raise DataError("labels of the evaluation rows", expected="at least two classes present",
+                        got=f"{y.size} row(s) of one class",
+                        fix="evaluate on held-out data with every class")
+    if task == "regression" and (y.size < 2 or np.ptp(y) == 0):
+        raise DataError("target of the evaluation rows", expected="at least two distinct values",
+                        got=f"{y.size} row(s), {np.unique(y).size} distinct",
+                        fix="evaluate on more held-out rows")
 
 
 def _summary(res, cmp) -> str:

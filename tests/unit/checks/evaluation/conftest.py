@@ -18,7 +18,7 @@ def clean_model(train: pd.DataFrame):
     return make_pipeline(ct, LogisticRegression()).fit(train.drop(columns="y"), train["y"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture()
 def clean_split(clean_frame):
     train, test = clean_frame.iloc[:1000], clean_frame.iloc[1000:]
     return train, test, clean_model(train)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..checks.result import Status, SuiteResult, Table
@@ -34,13 +35,14 @@ _DATA_COLUMNS = ("role", "suite", "name", "rows", "columns", "target", "fingerpr
 
 def build_model_card(*, fields: CardFields | Mapping[str, Any], results: Sequence[SuiteResult] = (),
                      model: Any = None, evaluation: Any = None,
-                     slices: Any = None) -> ModelCard:
+                     slices: Any = None, created_at: str | None = None) -> ModelCard:
     """A model card from user ``fields`` plus whatever results are given.
 
     ``results`` are :class:`SuiteResult` objects, ``model`` a
     :class:`~stalwart.models.ModelAdapter` (or anything with ``describe()``),
     ``evaluation`` an :class:`~stalwart.metrics.EvaluationResult` and ``slices`` one
     :class:`~stalwart.slicing.SliceMetrics` (from ``metric_frame``) or a sequence of them.
+    ``created_at`` (an ISO timestamp, default now in UTC) is fixed for reproducible cards.
     """
     if isinstance(fields, Mapping):
         fields = CardFields.from_dict(fields)
@@ -66,7 +68,8 @@ def build_model_card(*, fields: CardFields | Mapping[str, Any], results: Sequenc
         ethical_considerations=_ethics(fields, results),
         caveats_and_recommendations=_caveats(fields, results, slice_list),
         stalwart_version=__version__,
-        created_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        created_at=created_at if created_at is not None else
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
     )
 
 
@@ -99,7 +102,10 @@ def _describe(model: Any, evaluation: Any, results: tuple[SuiteResult, ...]) -> 
 def _section(name: str, items: Sequence[tuple[str, Any]], tables: Sequence[Table] = (),
              missing: Sequence[str] = ()) -> CardSection:
     kept = tuple((k, v) for k, v in items if v not in (None, "", ()))
-    return CardSection(SECTIONS[name], kept, tuple(tables), tuple(missing))
+    # total_rows set now, as Table.to_dict would, so that a JSON round trip compares equal
+    full = tuple(replace(t, total_rows=len(t.rows)) if t.total_rows is None else t
+                 for t in tables)
+    return CardSection(SECTIONS[name], kept, full, tuple(missing))
 
 
 def _model_details(f: CardFields, d: Mapping[str, Any]) -> CardSection:
@@ -233,6 +239,11 @@ def _quantitative(results: tuple[SuiteResult, ...], evaluation: Any,
                    for r in results for c in r.results)
     if checks:
         tables.append(Table("Checks run", ("suite", "check", "status", "summary"), checks))
+        values = tuple((r.suite, c.title, k, v) for r in results for c in r.results
+                       for k, v in c.metrics.items()
+                       if v is None or isinstance(v, (str, bool, int, float)))
+        if values:
+            tables.append(Table("Check metrics", ("suite", "check", "metric", "value"), values))
     else:
         missing.append("no suite result was provided: no check was run")
     return _section("quantitative_analyses", [], tables, missing)

@@ -136,7 +136,7 @@ def test_numbers_come_from_the_inputs(card, parts):
 
 def test_json_round_trip(card, tmp_path):
     back = ModelCard.from_json(card.to_json())
-    assert back.to_dict() == card.to_dict()
+    assert back == card
     assert back.to_json() == card.to_json()
     assert render_markdown(back) == render_markdown(card)
     path = write_card(card, tmp_path / "out" / "card.json", format="json")
@@ -214,3 +214,24 @@ def test_audit_without_reference_is_training_data(parts):
     # the evaluation's own model description stands in when no adapter is given
     card = build_model_card(fields={}, evaluation=parts["evaluation"])
     assert dict(card.model_details.items)["estimator"].endswith("Pipeline")
+
+
+def test_check_metrics_and_other_suites_data():
+    from stalwart.checks.result import CheckResult, Status, SuiteResult
+    check = CheckResult("drift", "Drift <psi>", "drift", Status.WARN, "psi 0.31 on 'age'",
+                        metrics={"max_psi": 0.31, "n_drifted": 2, "detail": [1, 2]})
+    result = SuiteResult("drift", Status.WARN, (check,),
+                         {"name": "prod", "n_rows": 10, "n_columns": 3,
+                          "fingerprint": "sha256:abc"})
+    card = build_model_card(fields={"name": "m"}, results=[result],
+                            created_at="2026-01-01T00:00:00+00:00")
+    assert card.created_at == "2026-01-01T00:00:00+00:00"
+    assert _table(card.quantitative_analyses, "Check metrics").rows == (
+        ("drift", "Drift <psi>", "max_psi", 0.31), ("drift", "Drift <psi>", "n_drifted", 2))
+    assert _table(card.evaluation_data, "Evaluation data sets").rows == (
+        ("data", "drift", "prod", 10, 3, None, "sha256:abc"),)
+    assert any("no training data" in m for m in card.training_data.missing)
+    assert dict(card.caveats_and_recommendations.items)["checks that did not pass"] == (
+        "drift / Drift <psi>: warn: psi 0.31 on 'age'",)
+    assert "Drift &lt;psi&gt;" in render_html(card)
+    assert ModelCard.from_json(card.to_json()) == card

@@ -42,12 +42,15 @@ def test_uniform_errors_pass():
 
 def test_planted_weak_region_warns_and_is_first():
     frame = _frame()
-    r = _run(frame, _model(frame, weak_region="e"))
+    model = _model(frame, weak_region="e")
+    r = _run(frame, model)
     assert r.status is Status.WARN
     assert r.metrics["n_weak_segments"] >= 1
     assert r.metrics["worst_segment"] == "region == e"
     seg, size, slice_loss, rest_loss = r.tables[0].rows[0][:4]
     e = frame["region"] == "e"
     assert size == int(e.sum())
-    assert slice_loss == pytest.approx(0.1 + 0.9 * 0.45, abs=0.05)
-    assert rest_loss == pytest.approx(0.1, abs=0.02)
+    wrong = model.predict(frame[["x", "region"]]) != frame["y"].to_numpy()
+    assert slice_loss == pytest.approx(wrong[e].mean(), abs=1e-6)
+    assert rest_loss == pytest.approx(wrong[~e].mean(), abs=1e-6)
+    assert slice_loss > 0.4 and rest_loss < 0.15

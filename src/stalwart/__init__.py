@@ -7,7 +7,9 @@ from ._config import Settings
 from ._version import __version__
 from .checks import (CHECKS, Chart, Check, CheckContext, CheckResult, Condition, Evidence,
                      Status, Suite, SuiteResult, Table, register_check)
+from .card import CardFields, ModelCard, build_model_card, write_card
 from .checks.audit import audit, audit_suite
+from .checks.evaluation import EVALUATION_CHECKS, evaluate_suite_run, evaluation_suite
 from .data import ColumnSpec, Dataset, Kind, Role, Schema, fingerprint, read_table
 from .models import ModelAdapter, load_model, save_model, wrap
 from .reports import write_report
@@ -17,6 +19,7 @@ from .exceptions import (DataError, InputError, MissingExtraError, ModelError, P
 
 __all__ = [
     "CHECKS",
+    "CardFields",
     "Chart",
     "Check",
     "CheckContext",
@@ -25,11 +28,13 @@ __all__ = [
     "Condition",
     "DataError",
     "Dataset",
+    "EVALUATION_CHECKS",
     "Evidence",
     "InputError",
     "Kind",
     "MissingExtraError",
     "ModelAdapter",
+    "ModelCard",
     "ModelError",
     "ParameterError",
     "Role",
@@ -47,11 +52,15 @@ __all__ = [
     "assert_passes",
     "audit",
     "audit_suite",
+    "build_model_card",
+    "evaluate_suite_run",
+    "evaluation_suite",
     "fingerprint",
     "load_model",
     "read_table",
     "register_check",
     "save_model",
     "wrap",
+    "write_card",
     "write_report",
 ]

@@ -9,6 +9,7 @@ import click
 
 from ..checks import CHECKS
 from ..checks.audit.suite import _load as load_audit_checks
+from ..checks.evaluation.suite import _load as load_evaluation_checks
 from ..data import Dataset, read_table
 from ..models import load_model
 from ..reports.writing import write_text_atomic
@@ -38,6 +39,7 @@ def schema_command(data: str, target: str | None, out: str | None) -> None:
 def checks_command() -> None:
     """List the registered checks and what each needs."""
     load_audit_checks()
+    load_evaluation_checks()
     for name, cls in CHECKS:
         needs = ", ".join(sorted(cls.needs)) or "-"
         click.echo(f"{name:<22} {cls.category:<8} needs: {needs:<18} {cls.title}")

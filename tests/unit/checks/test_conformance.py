@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 
 from stalwart import CHECKS, Check, Status, Suite, SuiteResult
-from stalwart.checks.audit.suite import _load
+from stalwart.checks.audit.suite import _load as load_audit
+from stalwart.checks.evaluation.suite import _load as load_evaluation
 
-_load()
+load_audit()
+load_evaluation()
 NAMES = CHECKS.names()
 
 
@@ -38,7 +40,7 @@ def _hostile_frame() -> pd.DataFrame:
 
 
 def test_registry_is_not_empty():
-    assert len(NAMES) >= 13
+    assert len(NAMES) >= 18
 
 
 @pytest.mark.parametrize("name", NAMES)

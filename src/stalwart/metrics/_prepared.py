@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils.multiclass import type_of_target
 
 from ..exceptions import DataError, ParameterError
@@ -30,10 +29,12 @@ class Prepared:
     def value(self, spec: MetricSpec) -> float:
         """The metric on all rows; a clear error where it is undefined (one class only)."""
         with warnings.catch_warnings():
-            warnings.simplefilter("error", UndefinedMetricWarning)
+            # UndefinedMetricWarning, and the UserWarning scikit-learn gives when one label
+            # is present ("A single label was found"), both mean the metric is undefined here
+            warnings.simplefilter("error", UserWarning)
             try:
                 value = spec(self.y_true, self.y_pred, self.proba, self.classes)
-            except (ValueError, UndefinedMetricWarning) as err:  # scikit-learn's refusal
+            except (ValueError, UserWarning) as err:  # scikit-learn's refusal
                 value, why = np.nan, str(err).split("\n")[0]
             else:
                 why = "NaN (a class without any row?)"

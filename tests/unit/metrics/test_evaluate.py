@@ -62,3 +62,15 @@ def test_registered_metric_is_used():
         res["accuracy"]
     with pytest.raises(ParameterError, match="regression"):
         register_metric("x", len, task="ranking", needs_proba=False, greater_is_better=True)
+
+
+def test_single_row_is_a_clear_error_not_a_warning():
+    import warnings
+
+    from stalwart import DataError
+    from stalwart.metrics import evaluate
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match="data on which it is defined"):
+            evaluate(np.array([1]), y_pred=np.array([1]), proba=np.array([[0.2, 0.8]]),
+                     classes=[0, 1], task="classification", n_boot=10)

@@ -29,6 +29,21 @@ def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def emit_result(result: Any, *, fmt: str, out: str | None, fail_on: str) -> None:
+    """Print or write a suite result in ``fmt`` and exit with the gate's code."""
+    from ..reports import render_html, render_json, render_junit, render_text, write_report
+
+    if out:
+        path = write_report(result, out, format=fmt)
+        click.echo(render_text(result, color=sys.stdout.isatty()))
+        click.echo(f"report written to {path}")
+    else:
+        renderer = {"text": lambda r: render_text(r, color=sys.stdout.isatty()),
+                    "json": render_json, "html": render_html, "junit": render_junit}[fmt]
+        click.echo(renderer(result))
+    sys.exit(result.exit_code(fail_on=fail_on))
+
+
 class ProgressBar:
     """A tqdm bar over a suite's checks, on stderr, shown only on a terminal."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -12,8 +11,8 @@ from .._config import Settings
 from ..checks.audit import AUDIT_CHECKS, audit_suite
 from ..data import Dataset, Schema, read_table
 from ..exceptions import DataError
-from ..reports import FORMATS, render_text, write_report
-from ._common import ProgressBar, clean_errors
+from ..reports import FORMATS
+from ._common import ProgressBar, clean_errors, emit_result
 
 
 def _load_schema(path: str | None) -> Schema | None:
@@ -65,14 +64,4 @@ def audit_command(data: str, target: str | None, reference: str | None,
                            on_check=bar)
     finally:
         bar.close()
-    if out:
-        path = write_report(result, out, format=fmt)
-        click.echo(render_text(result, color=sys.stdout.isatty()))
-        click.echo(f"report written to {path}")
-    elif fmt == "text":
-        click.echo(render_text(result, color=sys.stdout.isatty()))
-    else:
-        from ..reports import render_html, render_json, render_junit
-        renderer = {"json": render_json, "html": render_html, "junit": render_junit}[fmt]
-        click.echo(renderer(result))
-    sys.exit(result.exit_code(fail_on=fail_on))
+    emit_result(result, fmt=fmt, out=out, fail_on=fail_on)

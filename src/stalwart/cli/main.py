@@ -6,7 +6,10 @@ import click
 
 from .._version import __version__
 from .audit import audit_command
+from .calibrate import calibrate_command
+from .card import card_command
 from .demo import demo_command
+from .evaluate import evaluate_command
 from .inspect import checks_command, model_info_command, schema_command
 
 
@@ -19,7 +22,8 @@ def cli() -> None:
     """
 
 
-for command in (audit_command, checks_command, demo_command, model_info_command, schema_command):
+for command in (audit_command, calibrate_command, card_command, checks_command, demo_command, evaluate_command,
+                model_info_command, schema_command):
     cli.add_command(command)
 
 

@@ -4,6 +4,7 @@ from .abstention import (AbstentionResult, AbstentionRule, RiskCoverageCurve,
                          clopper_pearson_upper, risk_coverage_curve)
 from .calibrated_model import CalibratedModel
 from .calibration import expected_calibration_error, maximum_calibration_error
+from .comparison import CalibrationComparison, compare_calibration
 from .calibrators import (CALIBRATORS, HistogramBinning, IsotonicCalibrator, PlattScaling,
                           TemperatureScaling)
 from .conformal import (ConformalizedQuantileRegressor, ConformalResult,
@@ -22,6 +23,7 @@ __all__ = [
     "AbstentionRule",
     "BrierDecomposition",
     "CalibratedModel",
+    "CalibrationComparison",
     "ConformalResult",
     "ConformalizedQuantileRegressor",
     "CrossConformalRegressor",
@@ -37,6 +39,7 @@ __all__ = [
     "brier_decomposition",
     "calibration_by_group",
     "clopper_pearson_upper",
+    "compare_calibration",
     "conformal_intervals",
     "conformal_sets",
     "cqr_intervals",

@@ -21,5 +21,11 @@ def test_demo_end_to_end(tmp_path):
     for check in ("missing_values", "mixed_types", "duplicates", "train_test_overlap",
                   "invalid_values"):
         assert found[check] in ("warn", "fail"), (check, found)
+    evaluation = json.loads((ws / "reports" / "evaluate-test.json").read_text())
+    assert {r["check"] for r in evaluation["results"]} >= {"model_performance", "calibration"}
+    assert evaluation["model"]["name"] == "diabetes-logreg"
+    card = (ws / "reports" / "model-card.md").read_text()
+    assert "# Model card: diabetes-logreg" in card and evaluation["data"]["fingerprint"] in card
+    assert "expected calibration error" in res.output
     html = (ws / "reports" / "audit-batch.html").read_text()
     assert "<svg" in html and "http://" not in html and "https://" not in html

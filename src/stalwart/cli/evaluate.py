@@ -1,0 +1,56 @@
+"""``stalwart evaluate``: the pre-deployment evaluation suite of a saved model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .._config import Settings
+from ..checks.evaluation import EVALUATION_CHECKS, evaluation_suite
+from ..data import Dataset, read_table
+from ..models import load_model
+from ..reports import FORMATS
+from ._common import ProgressBar, clean_errors, emit_result
+
+
+@click.command("evaluate")
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--model", "model_path", required=True, type=click.Path(dir_okay=False),
+              help="Model file: .skops or .onnx (pickle/joblib only with --trust).")
+@click.option("--target", required=True, help="Name of the label column.")
+@click.option("--reference", type=click.Path(dir_okay=False),
+              help="Training data: fits the baseline the model must beat.")
+@click.option("--trust", is_flag=True,
+              help="Allow pickle/joblib model files. Unpickling runs arbitrary code.")
+@click.option("--check", "checks", multiple=True, type=click.Choice(list(EVALUATION_CHECKS)),
+              help="Run only these checks (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write the report here instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
+              help="Lowest status that makes the exit code 1.")
+@click.option("--seed", type=int, default=None, help="Random seed for resampling checks.")
+@clean_errors
+def evaluate_command(data: str, model_path: str, target: str, reference: str | None,
+                     trust: bool, checks: tuple[str, ...], fmt: str, out: str | None,
+                     fail_on: str, seed: int | None) -> None:
+    """Evaluate a model on held-out DATA (CSV or Parquet): performance with intervals
+    against a baseline, calibration, slices, weak segments and conformal coverage.
+
+    Exit code 0 when every check passes, 1 when a check fails (or warns, with
+    --fail-on warn), 2 on bad input.
+    """
+    settings = Settings.from_env()
+    model = load_model(model_path, trusted=trust)
+    current = Dataset.from_any(read_table(data), target=target, name=Path(data).name)
+    ref = read_table(reference) if reference else None
+    suite = evaluation_suite(checks=list(checks) or None)
+    bar = ProgressBar(len(suite.checks), enabled=settings.progress, desc="evaluate")
+    try:
+        result = suite.run(current, model=model, reference=ref, random_state=seed,
+                           settings=settings, on_check=bar)
+    finally:
+        bar.close()
+    emit_result(result, fmt=fmt, out=out, fail_on=fail_on)

@@ -42,6 +42,7 @@ if str(HERE) not in sys.path:
 from _audit_data import ensure_data, layout  # noqa: E402
 from _audit_report import render, replace_section  # noqa: E402
 from _machine import THREAD_PINS, machine_info  # noqa: E402
+from _publish import publish, save_raw  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 WORKER = HERE / "_workers" / "audit_worker.py"
@@ -192,18 +193,8 @@ def main(argv: Sequence[str] | None = None, *, runner: Runner = subprocess_runne
         run = json.loads(raw.read_text(encoding="utf-8"))
     else:
         run = run_benchmark(args, runner=runner, argv=argv)
-        cache = Path(args.cache_dir or default_cache_dir()).expanduser()
-        raw = cache / "results" / f"audit-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-        raw.parent.mkdir(parents=True, exist_ok=True)
-        raw.write_text(json.dumps(run, indent=1), encoding="utf-8")
-    section = render(run)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    old = out.read_text(encoding="utf-8") if out.exists() else ""
-    out.write_text(replace_section(old, section), encoding="utf-8")
-    print(section)
-    _say(f"wrote {out} and {raw}")
-    return 0
+        raw = save_raw(run, name="audit", cache_dir=args.cache_dir)
+    return publish(run, out=args.out, raw=raw, render=render, replace_section=replace_section)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,43 @@
-"""Keep a benchmark's raw measurements and write its section of docs/benchmarks.md."""
+"""Plumbing shared by the benchmarks: run a worker process, keep raw results, write the doc."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from _machine import THREAD_PINS
 from _venvs import default_cache_dir
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a worker script by path (it runs as a script in each side's environment)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_worker(cmd: list[str], *, side: str, prefix: str, log: Path,
+               timeout: float) -> dict[str, Any]:
+    """Run one worker process with pinned threads; return the JSON it prints after ``prefix``."""
+    env = {**os.environ, **THREAD_PINS}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w", encoding="utf-8") as err:
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env,
+                              timeout=timeout, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith(prefix):
+            return json.loads(line[len(prefix):])
+    tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+    raise RuntimeError(f"the {side} worker exited {done.returncode} without a result:\n{tail}")
 
 
 def save_raw(run: dict[str, Any], *, name: str, cache_dir: str | None) -> Path:

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -41,8 +39,8 @@ if str(HERE) not in sys.path:
 
 from _audit_data import ensure_data, layout  # noqa: E402
 from _audit_report import render, replace_section  # noqa: E402
-from _machine import THREAD_PINS, machine_info  # noqa: E402
-from _publish import publish, save_raw  # noqa: E402
+from _machine import machine_info  # noqa: E402
+from _publish import load_module, publish, run_worker, save_raw  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 WORKER = HERE / "_workers" / "audit_worker.py"
@@ -53,10 +51,7 @@ __all__ = ["WORKER", "load_worker", "main", "parse_args", "run_benchmark", "subp
 
 def load_worker() -> ModuleType:
     """The worker module (it runs as a script in each side's environment)."""
-    spec = importlib.util.spec_from_file_location("audit_worker", WORKER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(WORKER, "audit_worker")
 
 
 def subprocess_runner(side: str, data: Path, *, python: str, target: str,
@@ -68,16 +63,7 @@ def subprocess_runner(side: str, data: Path, *, python: str, target: str,
            "--cat-features", ",".join(cat_features)]
     if checks is not None:
         cmd += ["--checks", ",".join(checks)]
-    env = {**os.environ, **THREAD_PINS}
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w", encoding="utf-8") as err:
-        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env,
-                              timeout=timeout, check=False)
-    for line in done.stdout.splitlines():
-        if line.startswith(prefix):
-            return json.loads(line[len(prefix):])
-    tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
-    raise RuntimeError(f"the {side} worker exited {done.returncode} without a result:\n{tail}")
+    return run_worker(cmd, side=side, prefix=prefix, log=log, timeout=timeout)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -41,8 +39,8 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from _evaluate_report import render, replace_section  # noqa: E402
-from _machine import THREAD_PINS, machine_info  # noqa: E402
-from _publish import publish, save_raw  # noqa: E402
+from _machine import machine_info  # noqa: E402
+from _publish import load_module, publish, run_worker, save_raw  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 # Giskard 2.x (the classic tabular scan; giskard 3 is a different product) beside the
@@ -60,10 +58,7 @@ __all__ = ["EVAL_PEERS", "WORKER", "load_worker", "main", "parse_args", "run_ben
 
 def load_worker() -> ModuleType:
     """The worker module (it runs as a script in each side's environment)."""
-    spec = importlib.util.spec_from_file_location("evaluate_worker", WORKER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(WORKER, "evaluate_worker")
 
 
 def subprocess_runner(side: str, *, python: str, seeds: int, log: Path,
@@ -71,16 +66,7 @@ def subprocess_runner(side: str, *, python: str, seeds: int, log: Path,
     """Run the worker for ``side`` in a fresh process and return its JSON."""
     prefix = load_worker().RESULT_PREFIX
     cmd = [python, str(WORKER), "--side", side, "--seeds", str(seeds)]
-    env = {**os.environ, **THREAD_PINS}
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w", encoding="utf-8") as err:
-        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env,
-                              timeout=timeout, check=False)
-    for line in done.stdout.splitlines():
-        if line.startswith(prefix):
-            return json.loads(line[len(prefix):])
-    tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
-    raise RuntimeError(f"the {side} worker exited {done.returncode} without a result:\n{tail}")
+    return run_worker(cmd, side=side, prefix=prefix, log=log, timeout=timeout)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

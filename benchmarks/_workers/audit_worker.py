@@ -168,7 +168,11 @@ def run_deepchecks(frame: Any, state: dict[str, Any], *, target: str,
     for check in suite.checks.values():
         check.run_logic = _timed(check.run_logic, durations, id(check))
     dataset = state["Dataset"](frame, label=target, cat_features=cat_features)
-    result = suite.run(dataset)
+    return deepchecks_outcome(suite.run(dataset), durations)
+
+
+def deepchecks_outcome(result: Any, durations: dict[int, float]) -> dict[str, Any]:
+    """Status, time and summary of each check of a Deepchecks suite result, and the counts."""
     failed = {id(r) for r in result.get_not_passed_checks(fail_if_warning=False)}
     not_passed = {id(r) for r in result.get_not_passed_checks(fail_if_warning=True)}
     errors = {id(r) for r in result.get_not_ran_checks()}
@@ -181,8 +185,7 @@ def run_deepchecks(frame: Any, state: dict[str, Any], *, target: str,
         elif id(r) in not_passed:
             status, summary = "warn", ""
         else:
-            status = "pass" if r.have_conditions() else "info"
-            summary = ""
+            status, summary = ("pass" if r.have_conditions() else "info"), ""
         rows.append({"check": r.get_header(), "status": status,
                      "duration_s": durations.get(id(getattr(r, "check", None))),
                      "summary": summary})

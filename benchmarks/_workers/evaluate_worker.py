@@ -36,7 +36,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from audit_worker import (  # noqa: E402
-    _blas, _peak_bytes, _release_free_memory, _reset_peak, _rss_bytes, _timed)
+    _blas, _peak_bytes, _release_free_memory, _reset_peak, _rss_bytes, _timed,
+    deepchecks_outcome)
 
 RESULT_PREFIX = "@@evaluate-benchmark@@ "
 TARGET = "target"
@@ -104,24 +105,8 @@ def run_deepchecks(train: Any, test: Any, model: Any, state: dict[str, Any]) -> 
         check.run_logic = _timed(check.run_logic, durations, id(check))
     ds_train = state["Dataset"](train, label=TARGET, cat_features=[])
     ds_test = state["Dataset"](test, label=TARGET, cat_features=[])
-    result = suite.run(train_dataset=ds_train, test_dataset=ds_test, model=model)
-    failed = {id(r) for r in result.get_not_passed_checks(fail_if_warning=False)}
-    not_passed = {id(r) for r in result.get_not_passed_checks(fail_if_warning=True)}
-    errors = {id(r) for r in result.get_not_ran_checks()}
-    rows = []
-    for r in result.results:
-        if id(r) in errors:
-            status, summary = "error", f"{type(r.exception).__name__}: {r.exception}"[:160]
-        elif id(r) in failed:
-            status, summary = "fail", ""
-        elif id(r) in not_passed:
-            status, summary = "warn", ""
-        else:
-            status, summary = ("pass" if r.have_conditions() else "info"), ""
-        rows.append({"check": r.get_header(), "status": status,
-                     "duration_s": durations.get(id(getattr(r, "check", None))),
-                     "summary": summary})
-    return {"findings": len(not_passed), "errors": len(errors), "checks": rows, "detail": {}}
+    return deepchecks_outcome(
+        suite.run(train_dataset=ds_train, test_dataset=ds_test, model=model), durations)
 
 
 def prepare_giskard() -> dict[str, Any]:

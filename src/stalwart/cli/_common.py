@@ -29,6 +29,23 @@ def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every suite command shares: --format, --out, --fail-on and --seed."""
+    from ..reports import FORMATS
+
+    for option in reversed((
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+                     show_default=True, help="Output format."),
+        click.option("--out", type=click.Path(dir_okay=False),
+                     help="Write the report here instead of standard output."),
+        click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail",
+                     show_default=True, help="Lowest status that makes the exit code 1."),
+        click.option("--seed", type=int, default=None, help="Random seed for sampling checks."),
+    )):
+        func = option(func)
+    return func
+
+
 def emit_result(result: Any, *, fmt: str, out: str | None, fail_on: str) -> None:
     """Print or write a suite result in ``fmt`` and exit with the gate's code."""
     from ..reports import render_html, render_json, render_junit, render_text, write_report

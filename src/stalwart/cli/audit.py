@@ -11,8 +11,7 @@ from .._config import Settings
 from ..checks.audit import AUDIT_CHECKS, audit_suite
 from ..data import Dataset, Schema, read_table
 from ..exceptions import DataError
-from ..reports import FORMATS
-from ._common import ProgressBar, clean_errors, emit_result
+from ._common import ProgressBar, clean_errors, emit_result, gate_options
 
 
 def _load_schema(path: str | None) -> Schema | None:
@@ -35,13 +34,7 @@ def _load_schema(path: str | None) -> Schema | None:
               help="Schema JSON (from 'stalwart schema') with declared kinds, roles and ranges.")
 @click.option("--check", "checks", multiple=True, type=click.Choice(list(AUDIT_CHECKS)),
               help="Run only these checks (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write the report here instead of standard output.")
-@click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
-              help="Lowest status that makes the exit code 1.")
-@click.option("--seed", type=int, default=None, help="Random seed for sampling checks.")
+@gate_options
 @clean_errors
 def audit_command(data: str, target: str | None, reference: str | None,
                   schema_path: str | None, checks: tuple[str, ...], fmt: str, out: str | None,

@@ -10,8 +10,7 @@ from .._config import Settings
 from ..checks.evaluation import EVALUATION_CHECKS, evaluation_suite
 from ..data import Dataset, read_table
 from ..models import load_model
-from ..reports import FORMATS
-from ._common import ProgressBar, clean_errors, emit_result
+from ._common import ProgressBar, clean_errors, emit_result, gate_options
 
 
 @click.command("evaluate")
@@ -25,13 +24,7 @@ from ._common import ProgressBar, clean_errors, emit_result
               help="Allow pickle/joblib model files. Unpickling runs arbitrary code.")
 @click.option("--check", "checks", multiple=True, type=click.Choice(list(EVALUATION_CHECKS)),
               help="Run only these checks (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write the report here instead of standard output.")
-@click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
-              help="Lowest status that makes the exit code 1.")
-@click.option("--seed", type=int, default=None, help="Random seed for resampling checks.")
+@gate_options
 @clean_errors
 def evaluate_command(data: str, model_path: str, target: str, reference: str | None,
                      trust: bool, checks: tuple[str, ...], fmt: str, out: str | None,

@@ -22,13 +22,15 @@ from ..models import wrap
 from .calibrated_model import CalibratedModel
 from .calibration import encode_targets, expected_calibration_error
 from .calibrators import CALIBRATORS
+from .reliability import brier_decomposition
 
 __all__ = ["CalibrationComparison", "compare_calibration"]
 
 
 @dataclass(frozen=True)
 class CalibrationComparison:
-    """ECE and Brier score of the model before and after calibration, on held-out rows."""
+    """ECE and Brier score (scikit-learn's convention) before and after calibration, on
+    held-out rows."""
 
     method: str
     n_calibration: int
@@ -46,12 +48,6 @@ class CalibrationComparison:
                          "ece_before": self.ece_before, "ece_after": self.ece_after,
                          "brier_before": self.brier_before, "brier_after": self.brier_after,
                          "calibrator": self.calibrated.calibrator_.get_params()})
-
-
-def _brier(codes: np.ndarray, proba: np.ndarray) -> float:
-    """Multiclass Brier score (mean squared distance to the one-hot label)."""
-    onehot = np.eye(proba.shape[1])[codes]
-    return float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
 
 
 def compare_calibration(model: Any, X: Any, y: Any, *, method: str = "temperature",
@@ -72,5 +68,6 @@ def compare_calibration(model: Any, X: Any, y: Any, *, method: str = "temperatur
         method=method, n_calibration=len(y_cal), n_test=len(y_test), n_bins=n_bins,
         ece_before=expected_calibration_error(codes, before, n_bins=n_bins),
         ece_after=expected_calibration_error(codes, after, n_bins=n_bins),
-        brier_before=_brier(codes, before), brier_after=_brier(codes, after),
+        brier_before=brier_decomposition(codes, before).brier,
+        brier_after=brier_decomposition(codes, after).brier,
         calibrated=calibrated)

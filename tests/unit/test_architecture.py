@@ -10,8 +10,8 @@ FACES = {"cli", "service"}
 # lower layers must not import higher ones (DESIGN.md section 2)
 LAYERS = [
     {"data", "models", "metrics", "stats", "engines"},
-    {"drift", "novelty", "quality", "perturb", "uncertainty", "explain", "fairness", "privacy",
-     "slicing"},
+    {"drift", "novelty", "estimation", "quality", "perturb", "uncertainty", "explain",
+     "fairness", "privacy", "slicing"},
     {"checks", "reports", "card"},
     {"monitoring", "store", "rca", "lifecycle"},
     {"cli", "service", "demo"},

@@ -1,0 +1,1 @@
+"""Drift and unusual-input detection: univariate, multivariate, diagnosis, streams."""

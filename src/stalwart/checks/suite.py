@@ -20,14 +20,23 @@ __all__ = ["Suite"]
 class Suite:
     """An ordered list of checks with a name.
 
-    ``run`` accepts any table :class:`Dataset.from_any` accepts; reference data is read with
-    the schema of the current data, so both sides use the same kinds and roles.
+    ``run`` accepts any table :class:`Dataset.from_any` accepts. With ``reference_schema=
+    "current"`` (the default) reference data is read with the schema of the current data, so
+    both sides use the same kinds and roles; with ``"own"`` each side keeps the schema
+    inferred from its own values and columns (the drift suite, whose job is to find the
+    columns and types that changed).
     """
 
-    def __init__(self, name: str, checks: Sequence[Check], *, description: str = "") -> None:
+    def __init__(self, name: str, checks: Sequence[Check], *, description: str = "",
+                 reference_schema: str = "current") -> None:
+        if reference_schema not in ("current", "own"):
+            raise ParameterError("reference_schema", expected="'current' or 'own'",
+                                 got=repr(reference_schema),
+                                 fix="use 'own' to compare schemas, else 'current'")
         self.name = name
         self.checks = list(checks)
         self.description = description
+        self.reference_schema = reference_schema
 
     def run(
         self,
@@ -53,7 +62,8 @@ class Suite:
         current = Dataset.from_any(data, target=target, name="data")
         ref = None
         if reference is not None:
-            ref = _align_reference(reference, current)
+            ref = (_align_reference(reference, current) if self.reference_schema == "current"
+                   else _own_reference(reference, target))
         if model is not None:
             from ..models import wrap
             model = wrap(model)
@@ -84,6 +94,17 @@ class Suite:
 
     def __repr__(self) -> str:
         return f"Suite({self.name!r}, checks={[c.name for c in self.checks]})"
+
+
+def _own_reference(reference: Any, target: str | None) -> Dataset:
+    """The reference with its own inferred schema; the target role where it has that column."""
+    if isinstance(reference, Dataset):
+        return reference
+    from ..data import to_pandas
+
+    frame = to_pandas(reference, what="reference")
+    return Dataset.from_any(frame, target=target if target in frame.columns else None,
+                            name="reference")
 
 
 def _align_reference(reference: Any, current: Dataset) -> Dataset:

@@ -156,3 +156,22 @@ def test_a_check_that_examined_nothing_is_skip_not_pass(clean_frame):
 
     res = Suite("s", [NothingToSee()]).run(clean_frame)
     assert res.results[0].status is Status.SKIP and res.exit_code() == 0
+
+
+def test_reference_with_its_own_schema_keeps_its_columns_and_types(clean_frame):
+    class Columns(RowCount):
+        name = "columns_seen"
+        needs = frozenset({"reference"})
+
+        def compute(self, ctx):
+            self.seen = (ctx.reference.schema.names, ctx.reference.schema["age"].kind.value,
+                         ctx.reference.target)
+            return Evidence({"n_rows": ctx.data.n_rows}, "seen")
+
+    ref = clean_frame.drop(columns="y").assign(age=clean_frame["age"].astype(str) + " years")
+    check = Columns()
+    Suite("s", [check], reference_schema="own").run(clean_frame, target="y", reference=ref)
+    names, kind, target = check.seen
+    assert "y" not in names and kind != "numeric" and target is None
+    with pytest.raises(ParameterError, match="reference_schema"):
+        Suite("s", [], reference_schema="theirs")

@@ -69,6 +69,19 @@ class Suite:
             model = wrap(model)
         ctx = CheckContext(data=current, reference=ref, model=model, random_state=seed,
                            max_rows_for_model_checks=settings.max_rows_for_model_checks)
+        return self.run_context(ctx, settings=settings, on_check=on_check)
+
+    def run_context(
+        self,
+        ctx: CheckContext,
+        *,
+        settings: Settings,
+        on_check: Callable[[Check, CheckResult], None] | None = None,
+        data_summary: dict[str, Any] | None = None,
+        reference_summary: dict[str, Any] | None = None,
+    ) -> SuiteResult:
+        """Run the checks on a prepared context (``run`` builds one from tables; the drift
+        suite builds one from two profiles and passes their summaries)."""
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         t0 = time.perf_counter()
         results = []
@@ -77,15 +90,16 @@ class Suite:
             results.append(result)
             if on_check is not None:
                 on_check(check, result)
+        ref = ctx.reference
         return SuiteResult(
             suite=self.name,
             status=Status.worst([r.status for r in results]),
             results=tuple(results),
-            data=current.summary(),
-            reference=None if ref is None else ref.summary(),
-            model=None if model is None else model.describe(),
-            schema=current.schema.to_dict(),
-            random_state=seed,
+            data=data_summary or ctx.data.summary(),
+            reference=reference_summary or (None if ref is None else ref.summary()),
+            model=None if ctx.model is None else ctx.model.describe(),
+            schema=ctx.data.schema.to_dict(),
+            random_state=ctx.random_state,
             settings=settings.to_dict(),
             stalwart_version=__version__,
             started_at=started,

@@ -1,0 +1,27 @@
+"""Multivariate drift: tests on whole rows, and on a model's outputs and labels.
+
+- :class:`MMDDrift`: kernel two-sample test (permutation, or linear-time for large samples)
+- :class:`DomainClassifierDrift`: can a classifier tell current from reference? which
+  features let it?
+- :class:`PCAReconstructionDrift`: do current rows leave the reference's principal subspace?
+- :class:`BBSDDrift`: black-box shift detection on a model's outputs
+
+Every detector is ``fit(reference) -> self`` then ``detect(current) ->``
+:class:`MultivariateDriftResult`; methods are listed in :data:`MULTIVARIATE_METHODS`.
+"""
+
+from .bbsd import BBSDDrift
+from .classifier import DomainClassifierDrift
+from .mmd import MMDDrift
+from .pca import PCAReconstructionDrift
+from .registry import MULTIVARIATE_METHODS
+from .result import MultivariateDriftResult
+
+__all__ = [
+    "MULTIVARIATE_METHODS",
+    "BBSDDrift",
+    "DomainClassifierDrift",
+    "MMDDrift",
+    "MultivariateDriftResult",
+    "PCAReconstructionDrift",
+]

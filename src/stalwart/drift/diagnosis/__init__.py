@@ -1,0 +1,19 @@
+"""Drift diagnosis: schema, type, category, sentinel, range, missing-share and unit changes."""
+
+from .diagnose import diagnose, shape_changes
+from .result import FINDING_KINDS, SEVERITIES, Diagnosis, Finding
+from .sentinels import KNOWN_SENTINELS
+from .unit_change import KNOWN_CONVERSIONS, UnitChange, fit_unit_change
+
+__all__ = [
+    "Diagnosis",
+    "FINDING_KINDS",
+    "Finding",
+    "KNOWN_CONVERSIONS",
+    "KNOWN_SENTINELS",
+    "SEVERITIES",
+    "UnitChange",
+    "diagnose",
+    "fit_unit_change",
+    "shape_changes",
+]

@@ -60,6 +60,7 @@ CBPE_METRICS = ("accuracy", "roc_auc", "f1", "precision", "recall")
 MIN_REFERENCE_ROWS = 50
 _SMALL_CHUNK = 30
 _CONSISTENCY_DRAWS = 100
+_CELLS = 2_000_000  # bootstrap draws x rows held in memory at once
 
 CONCEPT_SHIFT_NOTE = ("CBPE assumes P(y | x) is unchanged since the reference and that the "
                       "reference calibration still holds; a drop caused by concept shift is "
@@ -232,7 +233,11 @@ class CBPE:
         draws: dict[str, np.ndarray] = {}
         if others:
             rng = np.random.default_rng([self.random_state, index + 1])
-            draws = metrics_on_draws(draw_labels(c, self.n_bootstrap, rng), pred, p, others)
+            batch = max(1, _CELLS // n)
+            batches = [metrics_on_draws(draw_labels(c, min(batch, self.n_bootstrap - done), rng),
+                                       pred, p, others)
+                      for done in range(0, self.n_bootstrap, batch)]
+            draws = {m: np.concatenate([d[m] for d in batches]) for m in others}
         predicted_classes = np.unique(pred)
         out = []
         for m in self.metrics_:
@@ -240,7 +245,7 @@ class CBPE:
                 q = c[np.arange(n), pred]
                 z = norm.ppf(0.5 + self.confidence / 2)
                 half = z * np.sqrt(np.sum(q * (1 - q))) / n
-                lo, hi = max(values[m] - half, 0.0), min(values[m] + half, 1.0)
+                lo, hi = float(max(values[m] - half, 0.0)), float(min(values[m] + half, 1.0))
                 how = "poisson_binomial_normal"
             else:
                 lo, hi = percentile_interval(draws[m], self.confidence)

@@ -123,9 +123,14 @@ def shape_changes(ref: dict[str, ColumnView], cur: dict[str, ColumnView],
                                f"column {name!r} looks converted: {fit.known_conversion}{also};"
                                f" {fit.describe()}", fit.to_dict()))
         elif fit.is_location_shift:
+            # the intercept trades off with the slope; the move of the median is what a
+            # person reads as "the shift"
+            median = float(r.quantiles([0.5])[0])
+            shift = fit.scale * median + fit.offset - median
             out.append(Finding("location_shift", (name,), "warn",
-                               f"column {name!r} shifted by {fit.offset:+.4g} (no known unit "
-                               f"conversion); {fit.describe()}", fit.to_dict()))
+                               f"column {name!r} shifted by {shift:+.4g} at the median (no "
+                               f"known unit conversion); {fit.describe()}",
+                               {**fit.to_dict(), "shift_at_median": shift}))
         else:
             out.append(Finding("scale_change", (name,), "warn",
                                f"column {name!r} rescaled: {fit.describe()} (no known unit "

@@ -40,7 +40,7 @@ class Finding:
 
     @property
     def column(self) -> str | None:
-        """The (first) column the finding is about; the current name for a rename."""
+        """The column the finding is about (for a rename: the current name)."""
         return self.columns[-1] if self.columns else None
 
     def to_dict(self) -> dict[str, Any]:

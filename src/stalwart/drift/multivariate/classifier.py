@@ -2,10 +2,13 @@
 
 Reference rows are labelled 0 and current rows 1; a classifier is trained in stratified
 ``cv``-fold cross-validation and scores every row out of fold. If the two samples come from
-one distribution, no classifier beats chance and the out-of-fold AUC is 0.5; the p-value is
-the one-sided Mann-Whitney test (scipy) of current scores above reference scores, whose
-statistic is ``AUC * n_reference * n_current``. The AUC is also the effect size: 0.5 is no
-difference, 1.0 a perfect separation.
+one distribution, no classifier beats chance and the out-of-fold AUC (the statistic) is 0.5;
+1.0 is a perfect separation. In each held-out fold the one-sided Mann-Whitney test (scipy) of
+current scores above reference scores gives an exact p-value (the fold's model never saw its
+rows); the folds' p-values are dependent (they share training rows), so they are combined as
+twice their mean, valid under any dependence (Vovk & Wang 2020). One Mann-Whitney test on
+all pooled out-of-fold scores is *not* valid: under no drift it rejected 9-13% of the time
+at alpha=0.05 (measured); it is kept in ``details["pooled_p_value"]`` for reference only.
 
 Which features drive the difference: in every held-out fold, the columns of one *original*
 feature (all of its one-hot columns together) are shuffled and the fold's AUC recomputed;
@@ -13,10 +16,10 @@ the mean drop in AUC over folds ranks the features (``feature_contributions``, l
 first). scikit-learn's ``permutation_importance`` shuffles encoded columns one at a time,
 which would split a categorical feature into pieces; hence this short loop.
 
-The default classifier is a small random forest (100 trees of at least 5 rows per leaf):
-it sees interactions and correlation changes that a linear model misses and costs about a
-second on 2 000 rows on one core (HistGradientBoosting took several times longer at this
-size). Any scikit-learn classifier can be passed as ``estimator``.
+The default classifier is a small random forest (50 trees, depth <= 8, >= 10 rows a leaf):
+it sees interactions and correlation changes that a linear model misses, and with 5 folds on
+2 000 rows x 10 features it took 1.5-2.5 s on one shared core, against 4-9 s for 100 deeper
+trees and 20-30 s for HistGradientBoosting (measured on the 2-core CI machine). Any scikit-learn classifier can be passed as ``estimator``.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
@@ -35,7 +38,6 @@ import numpy as np
 from scipy import stats
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from ...exceptions import ParameterError, StageError
@@ -47,8 +49,8 @@ __all__ = ["DomainClassifierDrift"]
 
 
 def _default_estimator(random_state: int | None) -> RandomForestClassifier:
-    return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, max_features="sqrt",
-                                  n_jobs=1, random_state=random_state)
+    return RandomForestClassifier(n_estimators=50, max_depth=8, min_samples_leaf=10,
+                                  max_features="sqrt", n_jobs=1, random_state=random_state)
 
 
 class DomainClassifierDrift:
@@ -102,26 +104,34 @@ class DomainClassifierDrift:
         scores = np.empty(len(y))
         groups = self.encoder_.groups_
         drops = {name: [] for name in groups}
-        fold_aucs = []
+        fold_aucs, fold_p = [], []
         for train, test in folds.split(x, y):
             model = clone(base).fit(x[train], y[train])
             xt, yt = x[test], y[test]
             scores[test] = _score(model, xt)
-            auc = roc_auc_score(yt, scores[test])
+            auc = _auc(yt, scores[test])
             fold_aucs.append(auc)
+            fold_p.append(float(stats.mannwhitneyu(scores[test][yt == 1], scores[test][yt == 0],
+                                                   alternative="greater").pvalue))
             order = rng.permutation(len(test))
             for name, cols in groups.items():
                 shuffled = xt.copy()
                 shuffled[:, cols] = xt[order][:, cols]
-                drops[name].append(auc - roc_auc_score(yt, _score(model, shuffled)))
-        auc = float(roc_auc_score(y, scores))
-        p = float(stats.mannwhitneyu(scores[y == 1], scores[y == 0],
-                                     alternative="greater").pvalue)
+                drops[name].append(auc - _auc(yt, _score(model, shuffled)))
+        auc = float(_auc(y, scores))
+        pooled_p = float(stats.mannwhitneyu(scores[y == 1], scores[y == 0],
+                                            alternative="greater").pvalue)
+        # each fold's p-value is exact (its model never saw its rows), but folds share
+        # training rows, so they are dependent: twice their mean is valid under any
+        # dependence (Vovk & Wang 2020, Biometrika 107(4)); the pooled test is not
+        p = min(1.0, 2.0 * float(np.mean(fold_p)))
         contributions = sorted(((n, float(np.mean(d))) for n, d in drops.items()),
                                key=lambda t: -t[1])
         details = {"estimator": type(base).__name__, "cv": self.cv,
-                   "fold_aucs": fold_aucs, "p_value_test": "one-sided Mann-Whitney U on "
-                   "out-of-fold scores (current > reference)",
+                   "fold_aucs": fold_aucs, "fold_p_values": fold_p,
+                   "p_value_test": "one-sided Mann-Whitney U of current > reference scores in "
+                   "each held-out fold, combined as twice the mean p-value",
+                   "pooled_p_value": pooled_p,
                    "contribution": "mean drop in held-out AUC when the feature is shuffled",
                    "n_features_encoded": x.shape[1]}
         return MultivariateDriftResult(
@@ -129,6 +139,18 @@ class DomainClassifierDrift:
             drifted=bool(p < self.alpha), n_reference=len(self.reference_),
             n_current=len(cur), statistic_name="auc", details=details,
             feature_contributions=tuple(contributions), notes=tuple(notes))
+
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC through the Mann-Whitney identity on scipy's mid-ranks (ties count 1/2).
+
+    Equal to scikit-learn's ``roc_auc_score``; called (features + 1) x folds times, where
+    that function's input validation took 25 ms a call, most of the detector's time.
+    """
+    ranks = stats.rankdata(score)
+    pos = y == 1
+    n1, n0 = int(pos.sum()), int((~pos).sum())
+    return float((ranks[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 def _score(model: Any, x: np.ndarray) -> np.ndarray:

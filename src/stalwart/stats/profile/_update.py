@@ -1,0 +1,185 @@
+"""Update a :class:`ColumnProfile` with one pandas chunk, vectorised per chunk.
+
+No Python loop runs per row: numeric values go to KLL as one numpy array and to the
+moments as numpy reductions; categories are counted per chunk (``value_counts``) and the
+sketches are updated once per distinct value with its weight. The only per-value loop is
+the HyperLogLog update (the ``datasketches`` binding takes one item per call), over the
+chunk's distinct values.
+
+>>> import pandas as pd
+>>> from stalwart.stats.profile.column import ColumnProfile
+>>> col = ColumnProfile("c")
+>>> update_column(col, pd.Series(["a", "b", "a", None]))
+>>> col.kind, col.counts(), col.n_missing
+('categorical', {'a': 2, 'b': 1}, 1)
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pandas as pd
+
+from ...data.schema import Schema
+from ._moments import Moments
+from ._types import tally, type_names
+from .column import ColumnProfile
+
+__all__ = ["infer_kinds", "update_column"]
+
+_NUMBER_TYPES = ("int", "float")
+
+
+def infer_kinds(frame: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Kind and reason per column, from ``stalwart.data`` schema inference."""
+    if frame.shape[1] == 0:
+        return {}
+    schema = Schema.infer(frame)
+    return {spec.name: (spec.kind.value, spec.reason.split("; role")[0].removeprefix("kind: "))
+            for spec in schema}
+
+
+def update_column(col: ColumnProfile, s: pd.Series) -> None:
+    """Add the rows of ``s`` to ``col`` (the first chunk with values decides the kind)."""
+    n = len(s)
+    if n == 0:
+        return
+    missing = s.isna().to_numpy()
+    n_missing = int(missing.sum())
+    col.n_rows += n
+    col.n_missing += n_missing
+    if col.kind_ is None and n_missing < n:
+        kind, reason = infer_kinds(s.to_frame(name="__col__"))["__col__"]
+        if reason != "no non-missing values to infer from":
+            col.set_kind(kind, reason)
+    names = type_names(s, missing)
+    for key, value in tally(names, n, n_missing).items():
+        col.type_counts[key] = col.type_counts.get(key, 0) + value
+    col.type_counts = dict(sorted(col.type_counts.items()))
+    if n_missing == n or col.kind_ is None:
+        return
+    kind = col.kind
+    if kind == "numeric":
+        _update_numeric(col, s, names, missing)
+    elif kind == "datetime":
+        _update_datetime(col, s, names, missing)
+    elif kind in ("categorical", "text", "boolean"):
+        _update_counts(col, s, names, missing)
+    elif kind == "other":
+        col.n_invalid += 0  # type tallies are the whole summary of an "other" column
+
+
+def _keep(col: ColumnProfile, names: pd.Series | str, missing: np.ndarray,
+          allowed: tuple[str, ...]) -> np.ndarray | None:
+    """Mask of cells whose type fits the kind (None: all non-missing cells fit)."""
+    if isinstance(names, str):
+        if names in allowed:
+            return None
+        col.n_invalid += int((~missing).sum())
+        return np.zeros(len(missing), dtype=bool)
+    ok = names.isin(allowed).to_numpy()
+    col.n_invalid += int((~ok & ~missing).sum())
+    return ok
+
+
+def _update_numeric(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
+                    missing: np.ndarray) -> None:
+    keep = _keep(col, names, missing, _NUMBER_TYPES)
+    if keep is None:
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        x = x[~missing] if missing.any() else x
+    else:
+        x = s[keep].astype(np.float64).to_numpy()
+    finite = np.isfinite(x)
+    if not finite.all():
+        col.n_infinite += int((~finite).sum())
+        x = x[finite]
+    _add_values(col, x)
+    if x.size == 0:
+        return
+    col.sum_ += float(np.sum(x))
+    col.n_zero_ += int(np.count_nonzero(x == 0))
+    col.n_negative_ += int(np.count_nonzero(x < 0))
+    col.n_integer_valued_ += int(np.count_nonzero(x == np.floor(x)))
+
+
+def _update_datetime(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
+                     missing: np.ndarray) -> None:
+    keep = _keep(col, names, missing, ("datetime",))
+    part = s if keep is None else s[keep]
+    if keep is not None and len(part) == 0:
+        return
+    stamps = pd.to_datetime(part[~missing] if keep is None else part, utc=True)
+    ns = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype(np.int64)
+    _add_values(col, ns.astype(np.float64))
+
+
+def _add_values(col: ColumnProfile, x: np.ndarray) -> None:
+    if x.size == 0:
+        return
+    col.kll.update(_writable(x))
+    col.moments = col.moments.merge(Moments.of(x))
+    col.min_ = float(np.min(x)) if np.isnan(col.min_) else min(col.min_, float(np.min(x)))
+    col.max_ = float(np.max(x)) if np.isnan(col.max_) else max(col.max_, float(np.max(x)))
+    # HLL over the chunk's distinct values (the binding updates one item per call)
+    deque(map(col.hll.update, np.unique(x).tolist()), maxlen=0)
+
+
+def _writable(x: np.ndarray) -> np.ndarray:
+    # the datasketches binding rejects read-only arrays (pandas often hands out views)
+    return np.require(x, dtype=np.float64, requirements=["C", "W"])
+
+
+def _update_counts(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
+                   missing: np.ndarray) -> None:
+    hashable = ("int", "float", "str", "bool", "datetime", "bytes", "other")
+    keep = _keep(col, names, missing, hashable)
+    part = s if keep is None else s[keep]
+    vc = part.value_counts(dropna=True, sort=False)
+    if len(vc) == 0:
+        return
+    keys = vc.index.map(str)
+    counts = vc.to_numpy(dtype=np.int64)
+    if not keys.is_unique:  # 1 and "1" are one category once keyed by str
+        grouped = pd.Series(counts).groupby(np.asarray(keys, dtype=object), sort=False).sum()
+        keys, counts = pd.Index(grouped.index.astype(str)), grouped.to_numpy(dtype=np.int64)
+    order = np.argsort(-counts, kind="stable")
+    keys = np.asarray(keys, dtype=object)[order]
+    counts = counts[order]
+    _update_exact(col, keys, counts)
+    _update_frequent(col, keys, counts)
+    deque(map(col.hll.update, keys.tolist()), maxlen=0)
+    if col.len_kll is None:  # booleans: no string lengths
+        return
+    texts = pd.Series(keys, dtype=object)
+    chars = texts.str.len().to_numpy(dtype=np.float64)
+    words = texts.str.split().str.len().to_numpy(dtype=np.float64)
+    col.len_kll.update(_writable(np.repeat(chars, counts)))
+    col.words_kll.update(_writable(np.repeat(words, counts)))
+
+
+def _update_exact(col: ColumnProfile, keys: np.ndarray, counts: np.ndarray) -> None:
+    if col.exact is None:
+        return
+    if len(keys) > col.max_exact_categories:
+        col.exact = None
+        return
+    exact = col.exact
+    for key, c in zip(keys.tolist(), counts.tolist()):
+        exact[key] = exact.get(key, 0) + c
+    if len(exact) > col.max_exact_categories:
+        col.exact = None
+
+
+def _update_frequent(col: ColumnProfile, keys: np.ndarray, counts: np.ndarray) -> None:
+    """Feed the chunk's heaviest values, weighted, to the frequent-items sketch.
+
+    Only the ``capacity`` largest of each chunk go in (the sketch cannot hold more); a
+    value left out has at most the next count, which is added to ``freq_extra_error``.
+    """
+    capacity = int(0.75 * 2 ** col.frequent_lg_k)
+    if len(keys) > capacity:
+        col.freq_extra_error += int(counts[capacity])
+        keys, counts = keys[:capacity], counts[:capacity]
+    deque(map(col.freq.update, keys.tolist(), counts.tolist()), maxlen=0)

@@ -66,16 +66,16 @@ def range_violations(ref: Mapping[str, ColumnView], cur: Mapping[str, ColumnView
         r, c = ref[name], cur[name]
         err = r.rank_error + c.rank_error
         lo, hi = reference_bounds(np.array([r.minimum, r.maximum]), tolerance)
-        checks = [("below_reference_range", float(c.cdf(np.nextafter(lo, -np.inf))),
+        checks = [("below_reference_range", c.cdf_at(np.nextafter(lo, -np.inf)),
                    f"< {lo:g}, the reference's min less the tolerance"),
-                  ("above_reference_range", float(1 - c.cdf(hi)),
+                  ("above_reference_range", 1 - c.cdf_at(hi),
                    f"> {hi:g}, the reference's max plus the tolerance")]
         spec = schema[name] if schema is not None and name in schema else None
         if spec is not None and spec.min is not None:
-            checks.append(("below_min", float(c.cdf(np.nextafter(spec.min, -np.inf))),
+            checks.append(("below_min", c.cdf_at(np.nextafter(spec.min, -np.inf)),
                            f"< min {spec.min:g}"))
         if spec is not None and spec.max is not None:
-            checks.append(("above_max", float(1 - c.cdf(spec.max)), f"> max {spec.max:g}"))
+            checks.append(("above_max", 1 - c.cdf_at(spec.max), f"> max {spec.max:g}"))
         for rule, share_of_values, detail in checks:
             count = int(round(share_of_values * c.count))
             if count == 0:

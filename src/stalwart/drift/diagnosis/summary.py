@@ -113,6 +113,12 @@ class ColumnView:
 
     @property
     def count(self) -> int:
+        """Finite numbers for numeric and datetime views (what quantiles and masses are
+        shares of), else non-missing cells."""
+        if self.values is not None:
+            return len(self.values)
+        if self.profile is not None and self.kind in ("numeric", "datetime"):
+            return int(self.profile.n_values)
         return self.n_rows - self.n_missing
 
     @property
@@ -143,7 +149,7 @@ class ColumnView:
         counts = None
         if p.kind in ("categorical", "boolean", "text"):
             counts = {str(k): int(v) for k, v in p.counts().items()}
-        numeric = p.kind in ("numeric", "datetime") and p.count > 0
+        numeric = p.kind in ("numeric", "datetime") and p.n_values > 0
         lo = getattr(p, "min", None) if numeric else None
         hi = getattr(p, "max", None) if numeric else None
         if numeric and (lo is None or hi is None):  # datetime: ends from the sketch
@@ -167,10 +173,14 @@ class ColumnView:
             return np.searchsorted(self.values, x, side="right") / max(len(self.values), 1)
         return np.asarray(self.profile.cdf(x), dtype=np.float64)
 
+    def cdf_at(self, x: float) -> float:
+        return float(np.ravel(self.cdf(np.array([x])))[0])
+
     def mass(self, v: float) -> float:
         """Share of non-missing numbers equal to ``v``."""
         below = np.nextafter(v, -np.inf)
-        return float(self.cdf(v) - self.cdf(below))
+        both = np.ravel(self.cdf(np.array([v, below])))
+        return float(both[0] - both[1])
 
     def top_values(self, k: int = 10) -> list[float]:
         """Candidate point masses: the most frequent numbers (raw), or values where the

@@ -1,0 +1,88 @@
+"""The profile path (two DatasetProfiles) agrees with the exact raw path on the same data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stalwart.drift.diagnosis import diagnose
+from stalwart.exceptions import DataError
+
+profile_mod = pytest.importorskip("stalwart.stats.profile")
+N = 3000
+
+
+def _pair():
+    rng = np.random.default_rng(0)
+
+    def frame(n):
+        return pd.DataFrame({
+            "temp": rng.normal(20, 5, n), "height": rng.normal(1.7, 0.1, n),
+            "age": rng.integers(18, 90, n), "score": rng.normal(0, 1, n),
+            "plan": rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2]),
+            "city": rng.choice(["p", "q"], n), "tags": ["x"] * n})
+
+    ref, cur = frame(N), frame(N)
+    cur["temp"] = cur["temp"] * 1.8 + 32
+    cur["height"] = cur["height"] * 100
+    cur.loc[cur.index[:200], "age"] = 999
+    cur["plan"] = cur["plan"].where(rng.random(N) > 0.05, "zz")
+    cur["score"] = cur["score"] + rng.normal(0, 1, N)
+    cur["tags"] = pd.Series([["x"] if i % 3 == 0 else "x" for i in range(N)], dtype=object)
+    cur.loc[cur.index[:450], "city"] = None
+    cur["extra"] = np.arange(N) * 1.0
+    return ref, cur.rename(columns={"city": "town"})
+
+
+def test_profile_path_finds_what_the_raw_path_finds():
+    ref, cur = _pair()
+    exact = diagnose(ref, cur)
+    approx = diagnose(profile_mod.profile(ref), profile_mod.profile(cur))
+    assert exact.method == "exact" and approx.method == "profile"
+
+    def key(d):
+        # dtype changes are raw-only (profiles keep no dtype)
+        return {(f.kind, f.columns) for f in d.findings if f.kind != "dtype_change"}
+
+    assert key(approx) == key(exact)
+    assert {"unit_change", "renamed_column", "type_change", "sentinel_value",
+            "new_categories", "range_violation", "new_column"} <= set(exact.kinds)
+    for e in exact.by_kind("unit_change"):
+        (a,) = [f for f in approx.by_kind("unit_change") if f.column == e.column]
+        assert a.evidence["known_conversion"] == e.evidence["known_conversion"]
+        assert a.evidence["scale"] == pytest.approx(e.evidence["scale"], rel=0.03)
+        assert a.evidence["approximate"] and not e.evidence["approximate"]
+    (se,), (sa,) = exact.by_kind("sentinel_value"), approx.by_kind("sentinel_value")
+    assert sa.evidence["value"] == se.evidence["value"] == 999.0
+    assert sa.evidence["current_share"] == pytest.approx(se.evidence["current_share"],
+                                                         abs=2 * sa.evidence["mass_error_bound"])
+    re_ = {f.columns: f.evidence["share"] for f in exact.by_kind("range_violation")}
+    ra = {f.columns: f for f in approx.by_kind("range_violation")}
+    for cols, share in re_.items():
+        assert ra[cols].evidence["share"] == pytest.approx(
+            share, abs=ra[cols].evidence["share_error_bound"] + 1e-9)
+    (ne,), (na,) = exact.by_kind("new_categories"), approx.by_kind("new_categories")
+    assert na.evidence["categories"] == ne.evidence["categories"]  # exact counts both ways
+
+
+def test_mixed_inputs_profile_the_raw_side():
+    ref, cur = _pair()
+    mixed = diagnose(profile_mod.profile(ref), cur)
+    assert mixed.method == "profile"
+    assert {f.columns for f in mixed.by_kind("unit_change")} == {("temp",), ("height",)}
+
+
+def test_empty_profile_raises():
+    empty = profile_mod.profile(pd.DataFrame({"x": pd.Series([], dtype=float)}))
+    with pytest.raises(DataError):
+        diagnose(profile_mod.profile(pd.DataFrame({"x": [1.0, 2.0]})), empty)
+
+
+def test_unchanged_profiles_have_no_findings():
+    def frame(seed):
+        rng = np.random.default_rng(seed)
+        return pd.DataFrame({"x": rng.normal(5, 2, 2000), "n": rng.integers(0, 50, 2000),
+                             "c": rng.choice(list("abcd"), 2000)})
+
+    ref = profile_mod.profile(frame(0))
+    assert [f.kind for s in (1, 2, 3) for f in diagnose(ref, profile_mod.profile(frame(s)))
+            .findings] == []

@@ -28,11 +28,12 @@ __all__ = ["draw_labels", "metrics_on_draws"]
 
 def draw_labels(calibrated: np.ndarray, n_draws: int, rng: np.random.Generator) -> np.ndarray:
     """(n_draws, n_rows) class positions drawn row by row from ``calibrated`` (n_rows, k)."""
-    cumulative = np.cumsum(calibrated, axis=1)
-    cumulative[:, -1] = 1.0  # rows sum to 1 up to rounding: the last class takes the rest
     u = rng.random((n_draws, calibrated.shape[0]))
-    labels = np.zeros(u.shape, dtype=np.int64)
-    for k in range(calibrated.shape[1] - 1):
+    if calibrated.shape[1] == 2:
+        return (u < calibrated[None, :, 1]).astype(np.int8)
+    cumulative = np.cumsum(calibrated, axis=1)
+    labels = np.zeros(u.shape, dtype=np.int8 if calibrated.shape[1] < 128 else np.int64)
+    for k in range(calibrated.shape[1] - 1):  # the last class takes the rest (rounding)
         labels += u >= cumulative[None, :, k]
     return labels
 

@@ -159,21 +159,29 @@ def diagnose(reference: Any, current: Any, *, schema: Schema | None = None) -> D
     """List what changed from ``reference`` to ``current``, worst first.
 
     ``schema`` adds declared ranges (``min`` / ``max``) and allowed values to the range
-    check. Raises :class:`~stalwart.exceptions.DataError` for empty data; reference and
+    check (by column name). A renamed column is checked like a shared one, under
+    its current name. Raises :class:`~stalwart.exceptions.DataError` for empty data; reference and
     current data without a shared column give a ``no_shared_columns`` finding.
     """
     ref, cur, method = _sides(reference, current)
     shared = [c for c in ref.views if c in cur.views]
-    frames = (ref.frame, cur.frame) if ref.frame is not None and cur.frame is not None else None
     findings = column_changes(ref.views, cur.views)
-    kinds = type_changes(ref.views, cur.views, shared)
+    # a renamed column is compared under its current name like any shared column
+    renames = {f.evidence["from"]: f.evidence["to"] for f in findings
+               if f.kind == "renamed_column"}
+    ref_views = {renames.get(k, k): v for k, v in ref.views.items()}
+    compared = shared + list(renames.values())
+    frames = None
+    if ref.frame is not None and cur.frame is not None:
+        frames = (ref.frame.rename(columns=renames) if renames else ref.frame, cur.frame)
+    kinds = type_changes(ref_views, cur.views, compared)
     if frames is not None:
         kinds = _with_type_examples(kinds, frames[1])
     findings += kinds
-    findings += category_changes(ref.views, cur.views, shared)
-    findings += sentinel_values(ref.views, cur.views, shared)
-    findings += range_violations(ref.views, cur.views, shared, schema=schema, frames=frames)
-    findings += missing_share_changes(ref.views, cur.views, shared, frames=frames)
-    findings += shape_changes(ref.views, cur.views, shared)
+    findings += category_changes(ref_views, cur.views, compared)
+    findings += sentinel_values(ref_views, cur.views, compared)
+    findings += range_violations(ref_views, cur.views, compared, schema=schema, frames=frames)
+    findings += missing_share_changes(ref_views, cur.views, compared, frames=frames)
+    findings += shape_changes(ref_views, cur.views, compared)
     return Diagnosis(sort_findings(findings), n_reference=ref.n_rows, n_current=cur.n_rows,
                      method=method, shared_columns=tuple(shared))

@@ -46,6 +46,9 @@ def test_profile_path_finds_what_the_raw_path_finds():
     assert key(approx) == key(exact)
     assert {"unit_change", "renamed_column", "type_change", "sentinel_value",
             "new_categories", "range_violation", "new_column"} <= set(exact.kinds)
+    # the renamed column is compared under its new name: its missing share rose
+    (m,) = approx.by_kind("missing_share_change")
+    assert m.columns == ("town",) and m.evidence["current_share"] == pytest.approx(0.15)
     for e in exact.by_kind("unit_change"):
         (a,) = [f for f in approx.by_kind("unit_change") if f.column == e.column]
         assert a.evidence["known_conversion"] == e.evidence["known_conversion"]

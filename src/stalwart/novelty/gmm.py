@@ -36,8 +36,9 @@ def fit_gmm_bic(z: np.ndarray, *, n_components: int | None,
     candidates = [k for k in candidates if 1 <= k <= max(1, z.shape[0] // 10)] or [1]
     best, bics = None, {}
     for k in candidates:
-        gm = GaussianMixture(n_components=k, covariance_type=covariance_type, reg_covar=1e-4,
-                             random_state=random_state, n_init=1).fit(z)
+        # k-means++ seeding: a full k-means run per candidate cost more than the EM itself
+        gm = GaussianMixture(n_components=k, covariance_type=covariance_type, reg_covar=1e-3,
+                             init_params="k-means++", random_state=random_state).fit(z)
         bics[k] = float(gm.bic(z))
         if best is None or bics[k] < bics[best.n_components]:
             best = gm

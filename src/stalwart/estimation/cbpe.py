@@ -97,6 +97,7 @@ class CBPE:
         not given), or a 1-D positive-class probability for two classes.
         """
         self._check_params()
+        self.model_ = None
         p = check_proba(reference_proba, what="reference_proba", allow_1d=True)
         k = p.shape[1]
         codes = encode_targets(reference_y_true, k, classes)
@@ -212,6 +213,8 @@ class CBPE:
                    "n_bootstrap": self.n_bootstrap, "random_state": self.random_state,
                    "classes": None if self.classes_ is None else self.classes_.tolist(),
                    "chunk_size": chunks}
+        if self.model_ is not None:
+            details["model"] = self.model_.describe()
         return PerformanceEstimate("cbpe", "classification", self.metrics_,
                                    float(self.confidence), int(p.shape[0]), overall,
                                    per_chunk, dict(self.reference_metrics_), details,

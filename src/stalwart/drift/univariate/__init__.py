@@ -1,0 +1,9 @@
+"""Univariate drift: per-column tests and distances, exact on raw data or approximate from
+profiles, with an explicit automatic choice, effect sizes and multiple-testing control."""
+
+from .detect import UnivariateDrift, detect_drift
+from .registry import DRIFT_METHODS, DriftMethod
+from .report import ColumnDrift, DriftReport
+
+__all__ = ["DRIFT_METHODS", "ColumnDrift", "DriftMethod", "DriftReport", "UnivariateDrift",
+           "detect_drift"]

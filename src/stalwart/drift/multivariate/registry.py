@@ -5,7 +5,7 @@ imports them all, so the registry is complete once the package is imported.
 
 >>> import stalwart.drift.multivariate as mv
 >>> mv.MULTIVARIATE_METHODS.names()
-['bbsd', 'domain_classifier', 'mmd', 'pca_reconstruction']
+['bbsd', 'domain_classifier', 'label', 'mmd', 'pca_reconstruction', 'prediction']
 >>> mv.MULTIVARIATE_METHODS.capabilities("mmd")["needs_model"]
 False
 """

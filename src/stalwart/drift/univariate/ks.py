@@ -50,8 +50,8 @@ def raw(pair: NumericPair) -> Outcome:
     if max(pair.n_ref, pair.n_cur) <= SCIPY_EXACT_MAX_N:
         res = stats.ks_2samp(pair.ref, pair.cur)
         return Outcome(float(res.statistic), float(res.pvalue))
-    _, f_ref, f_cur = pair.merged
-    # the last merged point has both CDFs at 1: its gap is 0 and cannot be the maximum
+    _, f_ref, f_cur = pair.steps
+    # at the largest value both CDFs are 1: the gap there is 0 and cannot be the maximum
     d = float(np.max(np.abs(f_ref - f_cur))) if f_ref.size else 0.0
     return Outcome(d, p_value(d, pair.n_ref, pair.n_cur))
 

@@ -30,8 +30,8 @@ GRID = 2000
 
 def distance(pair: NumericPair) -> float:
     """Unnormalised W1, as scipy computes it (its own sort replaced by a linear merge)."""
-    both, f_ref, f_cur = pair.merged
-    return float(np.sum(np.multiply(np.abs(f_ref - f_cur), np.diff(both))))
+    gaps, f_ref, f_cur = pair.steps
+    return float(np.sum(np.multiply(np.abs(f_ref - f_cur), gaps)))
 
 
 def _normalise(w: float, scale: float, fallback: float) -> tuple[float, str]:

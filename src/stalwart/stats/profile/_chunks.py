@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...exceptions import DataError
@@ -66,7 +67,9 @@ def _from_path(path: Path, chunk_size: int,
         import pyarrow as pa
         import pyarrow.csv as pcsv
         delimiter = "\t" if ".tsv" in name else ","
-        convert = pcsv.ConvertOptions(include_columns=list(columns) if columns else None)
+        # empty and "NA"-like strings are missing, as pandas.read_csv reads them
+        convert = pcsv.ConvertOptions(include_columns=list(columns) if columns else None,
+                                      strings_can_be_null=True)
         reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 24),
                                parse_options=pcsv.ParseOptions(delimiter=delimiter),
                                convert_options=convert)
@@ -121,7 +124,7 @@ def iter_chunks(data: Any, *, chunk_size: int,
     if direct is not None:
         yield from direct
         return
-    if isinstance(data, (bytes, dict)) or not isinstance(data, Iterable):
+    if isinstance(data, (bytes, dict, np.ndarray)) or not isinstance(data, Iterable):
         raise _unsupported(data)
     for i, item in enumerate(data):
         chunks = _one(item, chunk_size, columns, nested=True)

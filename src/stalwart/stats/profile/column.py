@@ -168,9 +168,10 @@ class ColumnProfile:
         """KLL normalised rank error (99% confidence) of ``quantiles``/``cdf``.
 
         ``datasketches``' single-sided bound for rank queries; 0.0 while the sketch still
-        holds every value (exact), NaN for kinds without a value sketch.
+        holds every value (exact). Categorical and text columns: the bound of their string
+        length sketches; NaN for kinds without any KLL sketch.
         """
-        sk = self.kll
+        sk = self.kll if self.kll is not None else self.len_kll
         if sk is None:
             return float("nan")
         if not sk.is_estimation_mode():
@@ -180,7 +181,7 @@ class ColumnProfile:
     @property
     def pmf_rank_error(self) -> float:
         """Double-sided KLL bound for the mass between two points (histogram bins)."""
-        sk = self.kll
+        sk = self.kll if self.kll is not None else self.len_kll
         if sk is None:
             return float("nan")
         if not sk.is_estimation_mode():
@@ -215,15 +216,21 @@ class ColumnProfile:
             return {}
         if self.exact is not None:
             return dict(sorted(self.exact.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows = self.freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_POSITIVES)
-        return {item: int(est) for item, est, _lo, _hi in rows}
+        # heavy hitters: items whose lower bound exceeds the error bound (no false positives)
+        rows = self.freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_POSITIVES,
+                                            int(self.counts_error))
+        return dict(sorted(((item, int(est)) for item, est, _lo, _hi in rows),
+                           key=lambda kv: (-kv[1], kv[0])))
 
     @property
     def counts_error(self) -> float:
         """Upper bound on the error of any count in :meth:`counts` (0 when exact)."""
         if self.counts_exact or self.freq is None:
             return 0.0
-        return float(self.freq.epsilon * self.freq.total_weight + self.freq_extra_error)
+        # the sketch's a-priori error over every counted value, plus the undercount bound of
+        # values left out of a chunk's pre-aggregated update (see _update._update_frequent)
+        n_counted = self.count - self.n_invalid
+        return float(self.freq.epsilon * n_counted + self.freq_extra_error)
 
     @property
     def distinct(self) -> float:
@@ -239,7 +246,9 @@ class ColumnProfile:
         """HLL relative error bound at 2 standard deviations (~95%); 0 when exact."""
         if self.counts_exact or self.hll is None:
             return 0.0 if self.counts_exact else float("nan")
-        return float(self.hll.get_rel_err(True, False, self.hll_lg_k, 2))
+        # the larger of the lower- and upper-bound errors, as merged (unioned) sketches
+        return max(abs(float(self.hll.get_rel_err(up, True, self.hll.lg_config_k, 2)))
+                   for up in (True, False))
 
     # -- merging -------------------------------------------------------------------------
     def merge(self, other: ColumnProfile) -> ColumnProfile:

@@ -29,11 +29,13 @@ reported apart from unit changes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from ..._registry import Registry
 from ...data import Dataset
 from ...data.schema import Schema
 from ...exceptions import DataError
@@ -46,7 +48,7 @@ from .sentinels import sentinel_values
 from .summary import ColumnView
 from .unit_change import QUANTILES, fit_unit_change_from_quantiles
 
-__all__ = ["diagnose", "shape_changes"]
+__all__ = ["DIAGNOSIS_CHECKS", "CheckInput", "diagnose", "shape_changes"]
 
 
 @dataclass(frozen=True)
@@ -155,13 +157,55 @@ def _with_type_examples(findings: list[Finding], frame: pd.DataFrame) -> list[Fi
     return out
 
 
+@dataclass(frozen=True)
+class CheckInput:
+    """What every registered check receives: both sides' views keyed by the current column
+    names, the columns to compare, the raw frames (None on the profile path), the schema."""
+
+    reference: dict[str, ColumnView]
+    current: dict[str, ColumnView]
+    columns: list[str]
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None
+    schema: Schema | None
+
+
+def _types(x: CheckInput) -> list[Finding]:
+    found = type_changes(x.reference, x.current, x.columns)
+    return _with_type_examples(found, x.frames[1]) if x.frames is not None else found
+
+
+#: the per-column checks run by :func:`diagnose`, with what they find and need
+DIAGNOSIS_CHECKS: Registry[Callable[[CheckInput], list[Finding]]] = Registry("diagnosis check")
+DIAGNOSIS_CHECKS.register("types", _types, findings=("kind_change", "type_change",
+                                                     "dtype_change"),
+                          from_profile=True, raw_only=("dtype_change", "value examples"))
+DIAGNOSIS_CHECKS.register(
+    "categories", lambda x: category_changes(x.reference, x.current, x.columns),
+    findings=("new_categories", "vanished_categories"), from_profile=True, raw_only=())
+DIAGNOSIS_CHECKS.register(
+    "sentinels", lambda x: sentinel_values(x.reference, x.current, x.columns),
+    findings=("sentinel_value",), from_profile=True, raw_only=())
+DIAGNOSIS_CHECKS.register(
+    "ranges", lambda x: range_violations(x.reference, x.current, x.columns, schema=x.schema,
+                                         frames=x.frames),
+    findings=("range_violation",), from_profile=True, raw_only=("p-values of exact counts",))
+DIAGNOSIS_CHECKS.register(
+    "missing", lambda x: missing_share_changes(x.reference, x.current, x.columns,
+                                               frames=x.frames),
+    findings=("missing_share_change",), from_profile=True,
+    raw_only=("disguised missing tokens",))
+DIAGNOSIS_CHECKS.register(
+    "shapes", lambda x: shape_changes(x.reference, x.current, x.columns),
+    findings=("unit_change", "location_shift", "scale_change"), from_profile=True, raw_only=())
+
+
 def diagnose(reference: Any, current: Any, *, schema: Schema | None = None) -> Diagnosis:
     """List what changed from ``reference`` to ``current``, worst first.
 
     ``schema`` adds declared ranges (``min`` / ``max``) and allowed values to the range
     check (by column name). A renamed column is checked like a shared one, under
-    its current name. Raises :class:`~stalwart.exceptions.DataError` for empty data; reference and
-    current data without a shared column give a ``no_shared_columns`` finding.
+    its current name. Raises :class:`~stalwart.exceptions.DataError` for empty data;
+    reference and current data without a shared column give a ``no_shared_columns`` finding.
     """
     ref, cur, method = _sides(reference, current)
     shared = [c for c in ref.views if c in cur.views]
@@ -169,19 +213,12 @@ def diagnose(reference: Any, current: Any, *, schema: Schema | None = None) -> D
     # a renamed column is compared under its current name like any shared column
     renames = {f.evidence["from"]: f.evidence["to"] for f in findings
                if f.kind == "renamed_column"}
-    ref_views = {renames.get(k, k): v for k, v in ref.views.items()}
-    compared = shared + list(renames.values())
     frames = None
     if ref.frame is not None and cur.frame is not None:
         frames = (ref.frame.rename(columns=renames) if renames else ref.frame, cur.frame)
-    kinds = type_changes(ref_views, cur.views, compared)
-    if frames is not None:
-        kinds = _with_type_examples(kinds, frames[1])
-    findings += kinds
-    findings += category_changes(ref_views, cur.views, compared)
-    findings += sentinel_values(ref_views, cur.views, compared)
-    findings += range_violations(ref_views, cur.views, compared, schema=schema, frames=frames)
-    findings += missing_share_changes(ref_views, cur.views, compared, frames=frames)
-    findings += shape_changes(ref_views, cur.views, compared)
+    given = CheckInput({renames.get(k, k): v for k, v in ref.views.items()}, cur.views,
+                       shared + list(renames.values()), frames, schema)
+    for _, check in DIAGNOSIS_CHECKS:
+        findings += check(given)
     return Diagnosis(sort_findings(findings), n_reference=ref.n_rows, n_current=cur.n_rows,
                      method=method, shared_columns=tuple(shared))

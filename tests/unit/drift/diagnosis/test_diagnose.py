@@ -179,3 +179,12 @@ def test_to_dict_is_json(reference):
     assert out["schema_version"] == "1.0" and out["method"] == "exact"
     assert out["worst_severity"] == "fail"
     json.dumps(out, allow_nan=False)
+
+
+def test_checks_are_registered_with_what_they_find():
+    from stalwart.drift.diagnosis import DIAGNOSIS_CHECKS, FINDING_KINDS
+
+    found = {k for name in DIAGNOSIS_CHECKS.names()
+             for k in DIAGNOSIS_CHECKS.capabilities(name)["findings"]}
+    assert found <= set(FINDING_KINDS)
+    assert all(DIAGNOSIS_CHECKS.capabilities(n)["from_profile"] for n in DIAGNOSIS_CHECKS.names())

@@ -43,7 +43,14 @@ def test_profile_path_finds_what_the_raw_path_finds():
         # dtype changes are raw-only (profiles keep no dtype)
         return {(f.kind, f.columns) for f in d.findings if f.kind != "dtype_change"}
 
-    assert key(approx) == key(exact)
+    # KLL compaction is random (unseeded): the sketches may miss what is smaller than their
+    # rank error, never report more. Here the added noise pushes ~0.3 % of 'score' past the
+    # reference's range: the raw path sees it, a profile need not.
+    assert key(approx) <= key(exact)
+    for kind, cols in key(exact) - key(approx):
+        assert kind == "range_violation"
+        assert all(f.evidence["share"] < 0.02 for f in exact.for_column(cols[0])
+                   if f.kind == kind)
     assert {"unit_change", "renamed_column", "type_change", "sentinel_value",
             "new_categories", "range_violation", "new_column"} <= set(exact.kinds)
     # the renamed column is compared under its new name: its missing share rose
@@ -58,11 +65,13 @@ def test_profile_path_finds_what_the_raw_path_finds():
     assert sa.evidence["value"] == se.evidence["value"] == 999.0
     assert sa.evidence["current_share"] == pytest.approx(se.evidence["current_share"],
                                                          abs=2 * sa.evidence["mass_error_bound"])
-    re_ = {f.columns: f.evidence["share"] for f in exact.by_kind("range_violation")}
-    ra = {f.columns: f for f in approx.by_kind("range_violation")}
-    for cols, share in re_.items():
-        assert ra[cols].evidence["share"] == pytest.approx(
-            share, abs=ra[cols].evidence["share_error_bound"] + 1e-9)
+    re_ = {(f.columns, f.evidence["rule"]): f.evidence["share"]
+           for f in exact.by_kind("range_violation")}
+    for f in approx.by_kind("range_violation"):
+        assert f.evidence["share"] == pytest.approx(re_[f.columns, f.evidence["rule"]],
+                                                    abs=f.evidence["share_error_bound"] + 1e-9)
+    assert {f.columns for f in approx.by_kind("range_violation")} >= {
+        ("age",), ("temp",), ("height",)}
     (ne,), (na,) = exact.by_kind("new_categories"), approx.by_kind("new_categories")
     assert na.evidence["categories"] == ne.evidence["categories"]  # exact counts both ways
 

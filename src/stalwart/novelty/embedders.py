@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .._optional import require
 from ..exceptions import ParameterError
@@ -47,23 +46,37 @@ def minilm_available() -> bool:
 
 
 class TfidfSVDEmbedder:
-    """TF-IDF + truncated SVD (LSA) embeddings, L2-normalised; trained on the given texts."""
+    """TF-IDF + truncated SVD (LSA) coordinates, plus the share of known words.
+
+    TF-IDF ignores words outside its vocabulary, so a text of unseen words would embed at the
+    origin, near many short normal texts; the last coordinate, the share of the text's tokens
+    in the vocabulary, keeps such texts apart. Words in a single training text are left out of
+    the vocabulary (``min_df=2`` from 20 texts on) so that training texts, like new ones,
+    have some unknown words.
+    """
 
     name = "tfidf-svd"
+    #: trailing columns that are features in their own right: kept out of the PCA step
+    n_passthrough = 1
 
     def __init__(self, *, n_components: int = 64, random_state: int | None = 0) -> None:
         self.n_components = n_components
         self.random_state = random_state
 
     def fit(self, texts: list[str]) -> TfidfSVDEmbedder:
-        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True)
+        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, min_df=2 if len(texts) >= 20 else 1)
         tf = self.vectorizer_.fit_transform(texts)
+        self.analyzer_ = self.vectorizer_.build_analyzer()
         k = max(1, min(self.n_components, tf.shape[1] - 1, tf.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=k, random_state=self.random_state).fit(tf)
         return self
 
     def transform(self, texts: list[str]) -> np.ndarray:
-        return normalize(self.svd_.transform(self.vectorizer_.transform(texts)))
+        vocab = self.vectorizer_.vocabulary_
+        known = np.array([np.mean([t in vocab for t in toks]) if toks else 1.0
+                          for toks in map(self.analyzer_, texts)])
+        lsa = self.svd_.transform(self.vectorizer_.transform(texts))
+        return np.hstack([lsa, known[:, None]])
 
 
 class MiniLMEmbedder:

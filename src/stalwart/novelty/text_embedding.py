@@ -5,7 +5,8 @@ else TF-IDF + SVD; ``embedder="auto"`` picks and the result says which and why),
 PCA fitted on the training part (``pca_components``, default 20: a full-covariance mixture in
 384 dimensions would need far more texts than a reference usually has) plus one more feature,
 the norm of what PCA leaves out (so a text unlike every training direction still stands out),
-then scored by ``-log p`` under a ``GaussianMixture`` with the number of components chosen by
+and by the embedder's own extra features (the TF-IDF fallback adds the share of known
+words), then scored by ``-log p`` under a ``GaussianMixture`` with the number of components chosen by
 BIC. The threshold is split-conformal (see :mod:`.base`).
 
 >>> import numpy as np
@@ -59,19 +60,24 @@ class TextEmbeddingNovelty(TextNovelty):
         self.embedder_name_ = getattr(self.embedder_, "name", type(self.embedder_).__name__)
         self.notes_.append(f"embedder {self.embedder_name_}: {self.embedder_reason_}")
         e = self.embedder_.fit(items).transform(items)
-        k = max(1, min(self.pca_components, e.shape[1], e.shape[0] - 1))
-        self.pca_ = PCA(n_components=k, random_state=self.random_state).fit(e)
+        self.n_passthrough_ = int(getattr(self.embedder_, "n_passthrough", 0))
+        main = e[:, :e.shape[1] - self.n_passthrough_]
+        k = max(1, min(self.pca_components, main.shape[1], main.shape[0] - 1))
+        self.pca_ = PCA(n_components=k, random_state=self.random_state).fit(main)
         z = self._features(e, fitting=True)
         self.model_, self.bic_ = fit_gmm_bic(
             z, n_components=self.n_components, n_components_range=self.n_components_range,
             covariance_type="full", random_state=self.random_state)
 
     def _features(self, e: np.ndarray, *, fitting: bool = False) -> np.ndarray:
-        proj = self.pca_.transform(e)
-        resid = np.linalg.norm(e - self.pca_.inverse_transform(proj), axis=1, keepdims=True)
-        z = np.hstack([proj, resid])
+        cut = e.shape[1] - self.n_passthrough_
+        main, extra = e[:, :cut], e[:, cut:]
+        proj = self.pca_.transform(main)
+        resid = np.linalg.norm(main - self.pca_.inverse_transform(proj), axis=1, keepdims=True)
+        z = np.hstack([proj, resid, extra])
         if fitting:  # put every feature on one scale so reg_covar means the same for all
-            self.center_, self.scale_ = z.mean(axis=0), z.std(axis=0) + 1e-12
+            # (a floor on the scale keeps a constant feature from dividing by ~0)
+            self.center_, self.scale_ = z.mean(axis=0), np.maximum(z.std(axis=0), 1e-3)
         return (z - self.center_) / self.scale_
 
     def _score_items(self, items: list[str]) -> np.ndarray:

@@ -4,7 +4,8 @@ deviation, so 0.1 means "the mass moved a tenth of a standard deviation on avera
 On raw data W1 equals :func:`scipy.stats.wasserstein_distance`, computed from the column's
 sorted arrays (shared with the KS statistic). From profiles, W1 is the integral of
 ``|Q_ref(q) - Q_cur(q)|`` over a fine grid of ranks (midpoint rule on the KLL quantiles),
-divided by the exact standard deviation the profile keeps.
+divided by the exact standard deviation the profile keeps; its ``error_bound`` comes from
+the sketches' rank error (see :func:`_interval_bounds`).
 
 >>> import numpy as np
 >>> from stalwart.drift.univariate.samples import NumericPair
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .profiles import rank_error
 from .samples import NumericPair, Outcome
 
 __all__ = ["GRID", "distance", "from_profile", "raw"]
@@ -49,10 +51,32 @@ def raw(pair: NumericPair) -> Outcome:
     return Outcome(value, note=note)
 
 
+def _interval_bounds(ref: Any, cur: Any, q: np.ndarray) -> tuple[float, float]:
+    """Lower and upper W1 over every pair of quantile functions the sketches allow.
+
+    Within a rank cell [q_i, q_i+1] the true quantile lies between the sketch's quantiles at
+    q_i - eps and q_i+1 + eps (eps: the sketch's rank error); the smallest and largest gap
+    between those two intervals, summed over the cells, bound the true W1 (sketch and grid
+    error together).
+    """
+    cells = np.linspace(0.0, 1.0, GRID + 1)
+    sides = []
+    for prof in (ref, cur):
+        eps = rank_error(prof)
+        lo = np.asarray(prof.quantiles(np.clip(cells[:-1] - eps, 0, 1)), dtype=np.float64)
+        hi = np.asarray(prof.quantiles(np.clip(cells[1:] + eps, 0, 1)), dtype=np.float64)
+        sides.append((lo, hi))
+    (lo_r, hi_r), (lo_c, hi_c) = sides
+    upper = np.maximum(np.abs(hi_r - lo_c), np.abs(hi_c - lo_r))
+    lower = np.maximum(0.0, np.maximum(lo_r - hi_c, lo_c - hi_r))
+    return float(np.mean(lower)), float(np.mean(upper))
+
+
 def from_profile(ref: Any, cur: Any) -> Outcome:
     q = (np.arange(GRID) + 0.5) / GRID
     w = float(np.mean(np.abs(np.asarray(ref.quantiles(q), dtype=np.float64)
                              - np.asarray(cur.quantiles(q), dtype=np.float64))))
+    w_lo, w_hi = _interval_bounds(ref, cur, q)
     sd_ref = float(np.sqrt(max(ref.variance or 0.0, 0.0)))
     pooled = 0.0
     if sd_ref == 0:
@@ -61,4 +85,6 @@ def from_profile(ref: Any, cur: Any) -> Outcome:
         pooled = float(np.sqrt((n1 * (ref.variance + (ref.mean - mean) ** 2)
                                 + n2 * (cur.variance + (cur.mean - mean) ** 2)) / (n1 + n2)))
     value, note = _normalise(w, sd_ref, pooled)
-    return Outcome(value, note=note)
+    scale = sd_ref if sd_ref > 0 else pooled
+    bound = max(w_hi - w, w - w_lo) / scale if scale > 0 else 0.0
+    return Outcome(value, error_bound=bound, note=note)

@@ -120,3 +120,22 @@ def test_pipeline_path_flag_rate_and_power():
     swapped = [(p, "out9" if i % 2 else o) for i, (p, o) in enumerate(_routes(200, 10))]
     broken = [(p + ("retry",), o) for p, o in _routes(200, 11)]
     assert det.predict(swapped)[1::2].all() and det.predict(broken).all()
+
+
+def test_average_flag_rate_over_repeated_calibrations():
+    """30 independent references: the total of flags matches the exact mean, not just a bound.
+
+    Each run's count is BetaBinom(m, n + 1 - k, k); the sum of 30 independent ones has a known
+    mean and variance, and must lie within 4 standard deviations of the mean.
+    """
+    reps, n_ref, m = 30, 300, 200
+    total, mean, var = 0, 0.0, 0.0
+    for seed in range(reps):
+        det = KNNNovelty(false_flag_rate=0.1, random_state=seed).fit(_table(n_ref, 100 + seed))
+        total += int(det.predict(_table(m, 200 + seed)).sum())
+        n = det.n_calibration_
+        k = math.ceil((n + 1) * (1 - 0.1) - 1e-9)
+        law = stats.betabinom(m, n + 1 - k, k)
+        mean, var = mean + law.mean(), var + law.var()
+    assert abs(total - mean) <= 4 * math.sqrt(var), (total / (reps * m), mean / (reps * m))
+    assert mean / (reps * m) <= 0.1

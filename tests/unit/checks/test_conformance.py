@@ -14,10 +14,12 @@ import pytest
 
 from stalwart import CHECKS, Check, Status, Suite, SuiteResult
 from stalwart.checks.audit.suite import _load as load_audit
+from stalwart.checks.drift.suite import _load as load_drift
 from stalwart.checks.evaluation.suite import _load as load_evaluation
 
 load_audit()
 load_evaluation()
+load_drift()
 NAMES = CHECKS.names()
 
 

@@ -13,7 +13,8 @@ BIC. The threshold is split-conformal (see :mod:`.base`).
 >>> rng = np.random.default_rng(0)
 >>> words = ["price", "order", "refund", "delivery", "late", "box", "item", "paid"]
 >>> ref = [" ".join(rng.choice(words, 6)) for _ in range(300)]
->>> det = TextEmbeddingNovelty(embedder="tfidf-svd", false_flag_rate=0.05).fit(ref)
+>>> det = TextEmbeddingNovelty(embedder="tfidf-svd", false_flag_rate=0.05,
+...                            n_components_range=(1, 2)).fit(ref)
 >>> det.embedder_name_
 'tfidf-svd'
 >>> det.predict(["refund order late box item paid", "galaxy nebula quasar telescope"]).tolist()

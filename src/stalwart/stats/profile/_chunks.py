@@ -1,8 +1,9 @@
 """Split any supported input into pandas chunks of at most ``chunk_size`` rows.
 
-Inputs: a pandas, polars or pyarrow table (sliced, never copied whole), a pyarrow
-``RecordBatch`` or ``RecordBatchReader``, a CSV or Parquet path (read in blocks:
-``pyarrow.csv.open_csv`` and ``ParquetFile.iter_batches``), or an iterable of any of these.
+Inputs: a pandas DataFrame or Series, a polars DataFrame or LazyFrame, a pyarrow Table,
+``RecordBatch``, ``RecordBatchReader`` or ``pyarrow.dataset.Dataset`` (sliced, never copied
+whole), a CSV or Parquet path or a folder of them (read in blocks: ``pyarrow.csv.open_csv``,
+``ParquetFile.iter_batches``, ``pyarrow.dataset``), or an iterable of any of these tables.
 Only one chunk is in pandas form at a time, so memory does not grow with the row count.
 
 >>> import pandas as pd
@@ -56,6 +57,9 @@ def _from_path(path: Path, chunk_size: int,
     if not path.exists():
         raise DataError("data path", expected="an existing CSV or Parquet file",
                         got=f"{str(path)!r}, which does not exist", fix="check the path")
+    if path.is_dir():  # a folder of Parquet/CSV parts, as Spark and Hive write them
+        yield from _from_folder(path, chunk_size, columns)
+        return
     if name.endswith(_PARQUET):
         import pyarrow.parquet as pq
         cols = None if columns is None else list(columns)
@@ -86,9 +90,41 @@ def _from_path(path: Path, chunk_size: int,
                     got=repr(str(path)), fix="convert the file to CSV or Parquet")
 
 
+def _from_lazy(lazy: Any, chunk_size: int,
+               columns: Sequence[str] | None) -> Iterator[pd.DataFrame]:
+    offset = 0
+    while True:
+        part = lazy.slice(offset, chunk_size).collect()
+        if part.height == 0 and offset:
+            return
+        yield _select(_arrow_to_pandas(part.to_arrow()), columns)
+        if part.height < chunk_size:
+            return
+        offset += chunk_size
+
+
+def _from_folder(path: Path, chunk_size: int,
+                 columns: Sequence[str] | None) -> Iterator[pd.DataFrame]:
+    import pyarrow.dataset as pds
+    files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(("_", "."))]
+    fmt = ("parquet" if files and all(p.name.lower().endswith(_PARQUET) for p in files)
+           else "csv" if files and all(p.name.lower().endswith(_CSV) for p in files) else None)
+    if fmt is None:
+        raise DataError("data folder", expected="a folder of only Parquet or only CSV files",
+                        got=f"{str(path)!r} with {len(files)} files: "
+                        + ", ".join(sorted({p.suffix or p.name for p in files})[:8]),
+                        fix="point to one file, or to a folder holding one format")
+    dataset = pds.dataset(path, format=fmt, partitioning="hive")
+    cols = None if columns is None else [c for c in columns if c in dataset.schema.names]
+    yield from _from_arrow_batches(dataset.to_batches(columns=cols, batch_size=chunk_size),
+                                   chunk_size)
+
+
 def _one(data: Any, chunk_size: int, columns: Sequence[str] | None,
          nested: bool) -> Iterator[pd.DataFrame] | None:
     """Chunks of one table-like object, or None when ``data`` is not one."""
+    if isinstance(data, pd.Series):
+        data = data.to_frame(name=data.name if data.name is not None else "value")
     if isinstance(data, pd.DataFrame):
         frame = _select(data, columns)
         n = len(frame)
@@ -96,9 +132,10 @@ def _one(data: Any, chunk_size: int, columns: Sequence[str] | None,
     if isinstance(data, (str, Path)) and not nested:
         return _from_path(Path(data), chunk_size, columns)
     module = _module_name(data)
+    if module == "polars" and hasattr(data, "collect") and hasattr(data, "slice"):
+        # a LazyFrame: run the query slice by slice, one chunk in memory at a time
+        return _from_lazy(data, chunk_size, columns)
     if module == "polars" and hasattr(data, "slice") and hasattr(data, "to_arrow"):
-        if hasattr(data, "collect"):  # LazyFrame
-            data = data.collect()
         n = data.height
         return (_select(_arrow_to_pandas(data.slice(i, chunk_size).to_arrow()), columns)
                 for i in range(0, max(n, 1), chunk_size))
@@ -114,6 +151,11 @@ def _one(data: Any, chunk_size: int, columns: Sequence[str] | None,
             return (_select(f, columns) for f in _from_arrow_batches([data], chunk_size))
         if isinstance(data, pa.RecordBatchReader):
             return (_select(f, columns) for f in _from_arrow_batches(data, chunk_size))
+        if hasattr(data, "to_batches") and hasattr(data, "schema"):  # pyarrow.dataset
+            cols = None if columns is None else [c for c in columns
+                                                 if c in data.schema.names]
+            return _from_arrow_batches(data.to_batches(columns=cols, batch_size=chunk_size),
+                                       chunk_size)
     return None
 
 

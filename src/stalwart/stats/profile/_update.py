@@ -49,11 +49,9 @@ def update_column(col: ColumnProfile, s: pd.Series) -> None:
     n_missing = int(missing.sum())
     col.n_rows += n
     col.n_missing += n_missing
-    if col.kind_ is None and n_missing < n:
-        kind, reason = infer_kinds(s.to_frame(name="__col__"))["__col__"]
-        if reason != "no non-missing values to infer from":
-            col.set_kind(kind, reason)
     names = type_names(s, missing)
+    if col.kind_ is None and (n_missing < n or isinstance(names, str)):
+        _decide_kind(col, s, names)  # values, or a typed dtype (float NaNs are numeric)
     for key, value in tally(names, n, n_missing).items():
         col.type_counts[key] = col.type_counts.get(key, 0) + value
     col.type_counts = dict(sorted(col.type_counts.items()))
@@ -68,6 +66,21 @@ def update_column(col: ColumnProfile, s: pd.Series) -> None:
         _update_counts(col, s, names, missing)
     elif kind == "other":
         col.n_invalid += 0  # type tallies are the whole summary of an "other" column
+
+
+def _decide_kind(col: ColumnProfile, s: pd.Series, names: pd.Series | str) -> None:
+    """Kind from schema inference on this chunk, refined by the cells' Python types."""
+    kind, reason = infer_kinds(s.to_frame(name="__col__"))["__col__"]
+    if reason == "no non-missing values to infer from":
+        return  # stays open until a chunk with values arrives
+    if kind == "other" and not isinstance(names, str):
+        # Decimal, date and similar objects that the schema leaves as "other"
+        seen = set(pd.unique(names.to_numpy())) - {"null"}
+        if seen and seen <= {"int", "float"}:
+            kind, reason = "numeric", "numbers stored as objects (Decimal or numpy scalars)"
+        elif seen == {"datetime"}:
+            kind, reason = "datetime", "dates or datetimes stored as objects"
+    col.set_kind(kind, reason)
 
 
 def _keep(col: ColumnProfile, names: pd.Series | str, missing: np.ndarray,
@@ -137,6 +150,7 @@ def _update_counts(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
     keep = _keep(col, names, missing, hashable)
     part = s if keep is None else s[keep]
     vc = part.value_counts(dropna=True, sort=False)
+    vc = vc[vc.to_numpy() > 0]  # unused categories of a categorical dtype
     if len(vc) == 0:
         return
     keys = vc.index.map(str)

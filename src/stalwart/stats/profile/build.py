@@ -81,17 +81,11 @@ def profile(data: Any, *, columns: Sequence[str] | None = None, chunk_size: int 
         first = False
         _dedupe_check(chunk)
         n_rows += len(chunk)
-        new = [c for c in chunk.columns if str(c) not in cols]
-        undecided = [c for c in new if c not in kinds]
-        inferred = infer_kinds(chunk[undecided]) if undecided else {}
-        for c in new:
-            col = ColumnProfile(str(c), kind=kinds.get(c), **settings)
-            if c in kinds:
-                pass
-            elif c in inferred and inferred[c][1] != "no non-missing values to infer from":
-                col.set_kind(*inferred[c])
-            cols[str(c)] = col
+        if len(chunk) == 0:  # an empty frame still declares its columns and dtypes
+            _declare_empty(chunk, cols, kinds, settings)
         for c in chunk.columns:
+            if str(c) not in cols:  # the column's first chunk with values decides its kind
+                cols[str(c)] = ColumnProfile(str(c), kind=kinds.get(c), **settings)
             update_column(cols[str(c)], chunk[c])
     if columns is not None:
         cols = {c: cols[c] for c in columns if c in cols}
@@ -103,3 +97,17 @@ def _dedupe_check(chunk: Any) -> None:
         dup = sorted({str(c) for c in chunk.columns[chunk.columns.duplicated()]})
         raise SchemaError("data columns", expected="unique column names",
                           got=f"duplicates {dup}", fix="rename or drop the duplicated columns")
+
+
+def _declare_empty(chunk: Any, cols: dict[str, ColumnProfile], kinds: Mapping[str, str],
+                   settings: dict[str, int]) -> None:
+    """Columns of an empty chunk: kinds from their dtypes (e.g. float -> numeric)."""
+    inferred = infer_kinds(chunk)
+    for c in chunk.columns:
+        if str(c) in cols:
+            continue
+        kind, reason = inferred[c]
+        col = ColumnProfile(str(c), kind=kinds.get(c), **settings)
+        if c not in kinds and reason != "no non-missing values to infer from":
+            col.set_kind(kind, reason)
+        cols[str(c)] = col

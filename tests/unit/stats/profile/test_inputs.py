@@ -95,8 +95,9 @@ def test_later_chunks_never_change_the_kind():
     assert (col.n_invalid, col.count, col.n_values, col.mean) == (2, 5, 3, 2.0)
     assert col.type_counts == {"float": 3, "list": 1, "null": 2, "str": 1}
     # an all-missing first chunk leaves the kind open until values arrive
-    col = profile([pd.DataFrame({"c": [None]}), pd.DataFrame({"c": ["a", "b"]})])["c"]
-    assert (col.kind, col.n_missing, col.counts()) == ("categorical", 1, {"a": 1, "b": 1})
+    for first in (pd.Series([None]), pd.Series([None], dtype="str")):
+        col = profile([first.to_frame("c"), pd.DataFrame({"c": ["a", "b"]})])["c"]
+        assert (col.kind, col.n_missing, col.counts()) == ("categorical", 1, {"a": 1, "b": 1})
 
 
 @pytest.mark.parametrize("data", [42, np.zeros((3, 2)), b"bytes", {"a": [1]}, [pd.DataFrame(),

@@ -24,11 +24,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy import stats
 
 from .result import Finding
 from .summary import ColumnView, container_types
-from .unit_change import ks_threshold
+from .unit_change import ks_statistic_sorted, ks_threshold
 
 __all__ = ["column_changes", "ks_distance", "type_changes"]
 
@@ -43,7 +42,7 @@ def ks_distance(ref: ColumnView, cur: ColumnView, scale: float = 1.0, offset: fl
     """KS distance of ``ref * scale + offset`` to ``cur``: exact on raw values; on profiles
     the largest CDF gap over both sketches' percentiles (within their rank errors)."""
     if ref.values is not None and cur.values is not None:
-        return float(stats.ks_2samp(ref.values * scale + offset, cur.values).statistic)
+        return ks_statistic_sorted(ref.values * scale + offset, cur.values)
     xs = np.unique(np.concatenate([cur.quantiles(_GRID),
                                    ref.quantiles(_GRID) * scale + offset]))
     gap = np.abs(cur.cdf(xs) - ref.cdf((xs - offset) / scale))

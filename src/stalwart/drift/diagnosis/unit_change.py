@@ -40,7 +40,7 @@ from ..._json import jsonable
 from ...exceptions import DataError
 
 __all__ = ["KNOWN_CONVERSIONS", "UnitChange", "fit_unit_change", "fit_unit_change_from_quantiles",
-           "ks_threshold"]
+           "ks_statistic_sorted", "ks_threshold"]
 
 #: (name, scale, offset) with current = reference * scale + offset
 KNOWN_CONVERSIONS: tuple[tuple[str, float, float], ...] = (
@@ -142,6 +142,28 @@ def ks_threshold(n_reference: int, n_current: int, *, alpha: float = 0.001,
     return float(max(floor, c * np.sqrt((n_reference + n_current) / (n_reference * n_current))))
 
 
+def ks_statistic_sorted(a: np.ndarray, b: np.ndarray) -> float:
+    """Two-sample KS distance of two *sorted* samples (equal to scipy's ``ks_2samp``).
+
+    Written by hand because the diagnosis holds every column sorted already and asks for
+    several distances per column (mapped by ``scale > 0``, which keeps the order): scipy
+    re-sorts both samples and computes a p-value on each call, 6x slower at a million rows.
+
+    >>> from scipy import stats
+    >>> a, b = np.sort(np.random.default_rng(0).normal(size=(2, 500)), axis=1)
+    >>> bool(abs(ks_statistic_sorted(a, b) - stats.ks_2samp(a, b).statistic) < 1e-12)
+    True
+    """
+    if len(a) == 0 or len(b) == 0:
+        return float("nan")
+    gap = 0.0
+    for points in (a, b):  # both CDFs are steps at the points of either sample
+        fa = np.searchsorted(a, points, side="right") / len(a)
+        fb = np.searchsorted(b, points, side="right") / len(b)
+        gap = max(gap, float(np.abs(fa - fb).max()))
+    return gap
+
+
 def _clean(values: Any, what: str) -> np.ndarray:
     x = np.asarray(values, dtype=np.float64).ravel()
     x = x[np.isfinite(x)]
@@ -162,8 +184,7 @@ def fit_unit_change(reference_values: Any, current_values: Any, *, min_r2: float
     cur = np.sort(_clean(current_values, "current values"))
 
     def ks(scale: float, offset: float) -> float:
-        # the mapped reference stays sorted (scale > 0), which ks_2samp does not need
-        return float(stats.ks_2samp(ref * scale + offset, cur).statistic)
+        return ks_statistic_sorted(ref * scale + offset, cur)  # scale > 0 keeps the order
 
     return fit_unit_change_from_quantiles(
         np.quantile(ref, QUANTILES), np.quantile(cur, QUANTILES), ks,

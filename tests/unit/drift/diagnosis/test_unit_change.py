@@ -131,3 +131,14 @@ def test_bad_input():
     with pytest.raises(DataError):
         fit_unit_change([1.0], [1.0, 2.0])
     assert fit_unit_change(np.ones(100), np.full(100, 2.0)) is None  # constant: no shape
+
+
+def test_sorted_ks_statistic_equals_scipy_with_ties_and_unequal_sizes():
+    from stalwart.drift.diagnosis.unit_change import ks_statistic_sorted
+
+    rng = np.random.default_rng(11)
+    for n, m in ((50, 80), (1000, 300), (7, 7)):
+        a = np.sort(np.round(rng.normal(0, 1, n), 1))
+        b = np.sort(np.round(rng.normal(0.2, 1.3, m), 1))
+        assert ks_statistic_sorted(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic,
+                                                          abs=1e-12)

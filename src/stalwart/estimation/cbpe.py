@@ -194,6 +194,7 @@ class CBPE:
             raise DataError("current_proba", expected=f"{self.n_classes_} columns (as at fit)",
                             got=f"{p.shape[1]}", fix="pass the same model's predict_proba")
         bounds = chunk_bounds(p.shape[0], chunks)
+        self._z = float(norm.ppf(0.5 + self.confidence / 2))
         calibrated = p if self.calibrator_ is None else self.calibrator_.transform(p)
         predicted = self._predict(p)
         parts = (calibrated, predicted, p)
@@ -246,8 +247,7 @@ class CBPE:
         for m in self.metrics_:
             if m == "accuracy":
                 q = c[np.arange(n), pred]
-                z = norm.ppf(0.5 + self.confidence / 2)
-                half = z * np.sqrt(np.sum(q * (1 - q))) / n
+                half = self._z * np.sqrt(np.sum(q * (1 - q))) / n
                 lo, hi = float(max(values[m] - half, 0.0)), float(min(values[m] + half, 1.0))
                 how = "poisson_binomial_normal"
             else:

@@ -22,18 +22,31 @@ from typing import Any
 import numpy as np
 from sklearn.mixture import GaussianMixture
 
+from ..exceptions import ParameterError
 from ._numeric import NumericNovelty
 
-__all__ = ["GMMNovelty", "fit_gmm_bic"]
+__all__ = ["GMMNovelty", "fit_gmm_bic", "note_skipped"]
 
 
 def fit_gmm_bic(z: np.ndarray, *, n_components: int | None,
                 n_components_range: Sequence[int], covariance_type: str,
                 random_state: int | None) -> tuple[GaussianMixture, dict[int, float]]:
-    """Fit ``GaussianMixture`` for each candidate size and keep the lowest BIC."""
-    candidates = [n_components] if n_components is not None else list(n_components_range)
-    # a component needs more rows than parameters to be estimable; keep the feasible sizes
-    candidates = [k for k in candidates if 1 <= k <= max(1, z.shape[0] // 10)] or [1]
+    """Fit ``GaussianMixture`` for each candidate size and keep the lowest BIC.
+
+    Sizes above ``rows // 10`` (too few rows per component to estimate it) are not tried;
+    ``bic`` has an entry per size tried, so the skipped ones are visible in the result.
+    """
+    most = max(1, z.shape[0] // 10)
+    if n_components is not None:
+        if not isinstance(n_components, int) or not 1 <= n_components <= most:
+            raise ParameterError("n_components", expected=f"an integer in [1, {most}] (at "
+                                 f"least 10 training rows per component)",
+                                 got=repr(n_components),
+                                 fix="use fewer components, more reference rows, or None "
+                                     "to choose by BIC")
+        candidates = [n_components]
+    else:
+        candidates = sorted({int(k) for k in n_components_range if 1 <= int(k) <= most}) or [1]
     best, bics = None, {}
     for k in candidates:
         # k-means++ seeding: a full k-means run per candidate cost more than the EM itself
@@ -43,6 +56,14 @@ def fit_gmm_bic(z: np.ndarray, *, n_components: int | None,
         if best is None or bics[k] < bics[best.n_components]:
             best = gm
     return best, bics
+
+
+def note_skipped(notes: list[str], n_components: int | None, sizes: Sequence[int],
+                  bic: dict[int, float]) -> None:
+    skipped = sorted({int(k) for k in sizes} - set(bic)) if n_components is None else []
+    if skipped:
+        notes.append(f"mixture sizes {skipped} not tried: fewer than 10 training rows per "
+                     "component")
 
 
 class GMMNovelty(NumericNovelty):
@@ -67,6 +88,7 @@ class GMMNovelty(NumericNovelty):
             z, n_components=self.n_components, n_components_range=self.n_components_range,
             covariance_type=self.covariance_type, random_state=self.random_state)
         self.n_components_ = int(self.model_.n_components)
+        note_skipped(self.notes_, self.n_components, self.n_components_range, self.bic_)
 
     def _score_matrix(self, z: np.ndarray) -> np.ndarray:
         return -self.model_.score_samples(z)

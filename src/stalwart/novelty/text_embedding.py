@@ -31,7 +31,7 @@ from sklearn.decomposition import PCA
 
 from ._text import TextNovelty
 from .embedders import resolve_embedder
-from .gmm import fit_gmm_bic
+from .gmm import fit_gmm_bic, note_skipped
 
 __all__ = ["TextEmbeddingNovelty"]
 
@@ -69,6 +69,7 @@ class TextEmbeddingNovelty(TextNovelty):
         self.model_, self.bic_ = fit_gmm_bic(
             z, n_components=self.n_components, n_components_range=self.n_components_range,
             covariance_type="full", random_state=self.random_state)
+        note_skipped(self.notes_, self.n_components, self.n_components_range, self.bic_)
 
     def _features(self, e: np.ndarray, *, fitting: bool = False) -> np.ndarray:
         cut = e.shape[1] - self.n_passthrough_

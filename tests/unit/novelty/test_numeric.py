@@ -10,7 +10,7 @@ import pytest
 from sklearn.covariance import EmpiricalCovariance
 from sklearn.neighbors import NearestNeighbors
 
-from stalwart.exceptions import DataError, SchemaError
+from stalwart.exceptions import DataError, ParameterError, SchemaError
 from stalwart.novelty import (NOVELTY_DETECTORS, GMMNovelty, IsolationForestNovelty, KNNNovelty,
                               MahalanobisNovelty)
 
@@ -107,6 +107,13 @@ def test_gmm_bic_picks_two_components_for_two_clusters():
         True, False, False]
     assert GMMNovelty(n_components=3, false_flag_rate=0.05).fit(x).n_components_ == 3
     assert set(det.bic_) == {1, 2, 3}
+    # 40 training rows hold at most 4 components: larger sizes are not tried, and say so
+    small = GMMNovelty(false_flag_rate=0.05, n_components_range=(1, 6), calibration_size=20)
+    assert set(small.fit(x[:60]).bic_) == {1}
+    assert small.detect(x[:2]).notes == ("mixture sizes [6] not tried: fewer than 10 training "
+                                         "rows per component",)
+    with pytest.raises(ParameterError, match="n_components"):
+        GMMNovelty(n_components=6, false_flag_rate=0.05, calibration_size=20).fit(x[:60])
 
 
 def test_registry_lists_every_detector_with_its_input():

@@ -55,7 +55,7 @@ def test_metres_to_centimetres_lists_the_alternatives_with_the_same_factor():
     metres = rng.lognormal(0.5, 0.3, 4000)
     fit = fit_unit_change(metres, rng.permutation(metres) * 100)
     assert fit.known_conversion == "metres -> centimetres"
-    assert fit.alternatives == ("fraction -> percent",)
+    assert fit.alternatives == ("fraction -> percent", "dollars -> cents")
     assert fit.scale == pytest.approx(100, rel=1e-6) and abs(fit.offset) < 1e-6
     back = fit_unit_change(metres * 100, metres)
     assert back.known_conversion == "centimetres -> metres"

@@ -61,6 +61,8 @@ def test_bad_input(cls, frame):
         det.detect(frame.assign(a=np.nan))
     with pytest.raises(DataError, match="infinite"):
         det.detect(frame.assign(a=np.inf))
+    with pytest.raises(DataError, match="at least one row"):
+        det.detect(frame.iloc[:0])
     r = det.detect(frame.head(5).assign(extra=1.0))
     assert r.notes == ("columns not in the reference were ignored: ['extra']",)
     assert det.detect(frame.head(5).to_numpy(dtype=float)).n_samples == 5
@@ -70,6 +72,12 @@ def test_columns_option_selects_features(frame):
     det = KNNNovelty(columns=["a", "b"], false_flag_rate=0.05).fit(frame.assign(city="x"))
     assert det.table_.columns_ == ["a", "b"]
     assert det.detect(frame[["b", "a"]]).n_samples == 400
+
+
+def test_polars_input_scores_like_pandas(frame):
+    pl = pytest.importorskip("polars")
+    det = KNNNovelty(false_flag_rate=0.05).fit(frame)
+    assert np.allclose(det.score(pl.from_pandas(frame.head(20))), det.score(frame.head(20)))
 
 
 def test_knn_score_is_sklearn_kth_neighbour_distance(frame):

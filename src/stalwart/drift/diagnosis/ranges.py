@@ -91,6 +91,32 @@ def range_violations(ref: Mapping[str, ColumnView], cur: Mapping[str, ColumnView
                 if p >= alpha:
                     continue
             out.append(_finding(name, rule, count / c.n_rows, count, detail, p, True, err, []))
+    if schema is not None:
+        out += _allowed_from_counts(cur, shared, schema)
+    return out
+
+
+def _allowed_from_counts(cur: Mapping[str, ColumnView], shared: Sequence[str],
+                         schema: Schema) -> list[Finding]:
+    """Declared ``allowed`` values checked against a profile's exact category counts."""
+    out = []
+    for name in shared:
+        spec = schema[name] if name in schema else None
+        c = cur[name]
+        if spec is None or spec.allowed is None or not c.counts:
+            continue
+        if not c.counts_exact:
+            out.append(Finding("not_examined", (name,), "info",
+                               f"column {name!r}: allowed values not checked (the profile "
+                               "keeps only the most frequent categories)", {"check": "range"}))
+            continue
+        allowed = {str(v) for v in spec.allowed}
+        bad = {k: v for k, v in c.counts.items() if k not in allowed}
+        if bad:
+            count = sum(bad.values())
+            out.append(_finding(name, "not_allowed", count / c.n_rows, count,
+                                f"not in allowed {sorted(allowed)[:8]}", None, False, 0.0,
+                                list(bad)[:5]))
     return out
 
 

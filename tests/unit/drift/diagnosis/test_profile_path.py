@@ -98,3 +98,19 @@ def test_unchanged_profiles_have_no_findings():
     ref = profile_mod.profile(frame(0))
     assert [f.kind for s in (1, 2, 3) for f in diagnose(ref, profile_mod.profile(frame(s)))
             .findings] == []
+
+
+def test_declared_ranges_and_allowed_values_on_profiles():
+    from stalwart.data import Schema
+
+    ref, cur = _pair()
+    schema = (Schema.infer(ref).override("score", max=2.0)
+              .override("plan", allowed=("a", "b", "c")))
+    exact = diagnose(ref, cur, schema=schema)
+    approx = diagnose(profile_mod.profile(ref), profile_mod.profile(cur), schema=schema)
+    for d in (exact, approx):
+        rules = {(f.column, f.evidence["rule"]): f.evidence for f in d.by_kind("range_violation")}
+        assert rules["plan", "not_allowed"]["count"] == int((cur["plan"] == "zz").sum())
+        above = (cur["score"] > 2.0).mean()
+        assert rules["score", "above_max"]["share"] == pytest.approx(
+            above, abs=rules["score", "above_max"]["share_error_bound"] + 1e-9)

@@ -5,8 +5,9 @@ Capabilities: ``input`` (``"numeric"`` table, ``"text"``, or ``"pipeline"`` path
 guaranteed on reference-like data, ``"fixed rule"`` when it is measured) and ``extra`` (the
 optional extra it can use, or ``None``).
 
->>> NOVELTY_DETECTORS.names()
-['gmm', 'isolation_forest', 'knn', 'mahalanobis', 'oov', 'pipeline_path', 'text_embedding', 'text_length']
+>>> NOVELTY_DETECTORS.names()  # doctest: +NORMALIZE_WHITESPACE
+['gmm', 'isolation_forest', 'knn', 'mahalanobis', 'oov', 'pipeline_path',
+ 'text_embedding', 'text_length']
 >>> NOVELTY_DETECTORS.capabilities("oov")["input"]
 'text'
 """

@@ -5,9 +5,9 @@ else TF-IDF + SVD; ``embedder="auto"`` picks and the result says which and why),
 PCA fitted on the training part (``pca_components``, default 20: a full-covariance mixture in
 384 dimensions would need far more texts than a reference usually has) plus one more feature,
 the norm of what PCA leaves out (so a text unlike every training direction still stands out),
-and by the embedder's own extra features (the TF-IDF fallback adds the share of known
-words), then scored by ``-log p`` under a ``GaussianMixture`` with the number of components chosen by
-BIC. The threshold is split-conformal (see :mod:`.base`).
+and the embedder's own extra features (the TF-IDF fallback adds the share of known words);
+then scored by ``-log p`` under a ``GaussianMixture`` whose number of components is chosen
+by BIC. The threshold is split-conformal (see :mod:`.base`).
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)

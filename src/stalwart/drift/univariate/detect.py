@@ -35,7 +35,7 @@ from .prepare import histograms, profile_histograms, values
 from .profiles import profile_counts
 from .registry import COUNT_KINDS, DRIFT_METHODS, NUMERIC_KINDS
 from .report import ColumnDrift, DriftReport
-from .samples import CountsPair, NumericPair
+from .samples import CountsPair, NumericPair, split_infinite
 
 __all__ = ["UnivariateDrift", "detect_drift"]
 
@@ -184,20 +184,27 @@ class UnivariateDrift:
                     "note": f"current column holds {exc} (reference is {kind}); "
                             "see stalwart.drift.diagnosis"}
         ref = self.prepared_[name]
+        inf_note = ""
         if kind in NUMERIC_KINDS:
+            (ref, n_inf_ref), (cur, n_inf_cur) = split_infinite(ref), split_infinite(cur)
+            if n_inf_ref or n_inf_cur:
+                inf_note = (f"infinite values left out ({n_inf_ref} reference, {n_inf_cur} "
+                            "current)")
             pair: NumericPair | CountsPair = NumericPair(ref, cur)
         else:
             pair = CountsPair.from_mappings(ref, cur)
-        empty = [side for side, n in (("reference", pair.n_ref), ("current", pair.n_cur)) if n == 0]
+        sides = (("reference", pair.n_ref), ("current", pair.n_cur))
+        empty = [side for side, n in sides if n == 0]
         row.update(n_reference=pair.n_ref, n_current=pair.n_cur)
         if empty:
+            missing = f"all values missing in the {' and '.join(empty)} data"
             return {**row, "reason": "not tested",
-                    "note": f"all values missing in the {' and '.join(empty)} data"}
+                    "note": "; ".join(filter(None, [missing, inf_note]))}
         min_exp = pair.min_expected() if isinstance(pair, CountsPair) else None
         method, reason = self._method_for(name, kind, pair.n_ref, pair.n_cur, min_exp)
         out = DRIFT_METHODS.get(method).raw(pair)
         row.update(method=method, reason=reason, statistic=out.statistic, p_value=out.p_value,
-                   note=out.note)
+                   note="; ".join(filter(None, [inf_note, out.note])))
         effect = DRIFT_METHODS.capabilities(method)["effect"]
         if effect is not None:
             eff = DRIFT_METHODS.get(effect).raw(pair)
@@ -240,6 +247,8 @@ class UnivariateDrift:
         if effect is not None:
             eff = DRIFT_METHODS.get(effect).from_profile(ref, cur)
             row.update(effect_name=effect, effect_size=eff.statistic)
+            if eff.note:
+                row["note"] = "; ".join(filter(None, [row["note"], eff.note]))
         row["reference_hist"], row["current_hist"] = profile_histograms(ref, cur)
         return row
 

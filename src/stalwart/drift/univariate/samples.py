@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 __all__ = ["BINS", "CountsPair", "NumericPair", "Outcome", "binned_probabilities",
-           "reference_edges"]
+           "reference_edges", "sort_finite", "split_infinite"]
 
 #: reference-quantile bins of the binned divergences (PSI, Jensen-Shannon, Hellinger, KL)
 BINS = 10
@@ -83,10 +83,18 @@ class NumericPair:
 
 
 def sort_finite(values: np.ndarray) -> np.ndarray:
+    """Sorted values without NaN (infinities kept at the ends: see :func:`split_infinite`)."""
     v = np.asarray(values, dtype=np.float64)
     v = v[~np.isnan(v)]
     v.sort()
     return v
+
+
+def split_infinite(sorted_values: np.ndarray) -> tuple[np.ndarray, int]:
+    """The finite part of a sorted array and how many infinities were cut from its ends."""
+    lo = int(np.searchsorted(sorted_values, -np.inf, side="right"))
+    hi = int(np.searchsorted(sorted_values, np.inf, side="left"))
+    return sorted_values[lo:hi], sorted_values.size - (hi - lo)
 
 
 @dataclass(frozen=True)

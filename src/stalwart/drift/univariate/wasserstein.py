@@ -72,19 +72,30 @@ def _interval_bounds(ref: Any, cur: Any, q: np.ndarray) -> tuple[float, float]:
     return float(np.mean(lower)), float(np.mean(upper))
 
 
+def _moments(prof: Any, q_values: np.ndarray) -> tuple[float, float, str]:
+    """Exact mean and standard deviation from the profile, or estimated from its quantiles
+    (datetime profiles keep no moments)."""
+    if prof.mean is not None and prof.variance is not None:
+        return float(prof.mean), float(np.sqrt(max(prof.variance, 0.0))), ""
+    return (float(np.mean(q_values)), float(np.std(q_values)),
+            "standard deviation estimated from the sketch's quantiles")
+
+
 def from_profile(ref: Any, cur: Any) -> Outcome:
     q = (np.arange(GRID) + 0.5) / GRID
-    w = float(np.mean(np.abs(np.asarray(ref.quantiles(q), dtype=np.float64)
-                             - np.asarray(cur.quantiles(q), dtype=np.float64))))
+    q_ref = np.asarray(ref.quantiles(q), dtype=np.float64)
+    q_cur = np.asarray(cur.quantiles(q), dtype=np.float64)
+    w = float(np.mean(np.abs(q_ref - q_cur)))
     w_lo, w_hi = _interval_bounds(ref, cur, q)
-    sd_ref = float(np.sqrt(max(ref.variance or 0.0, 0.0)))
+    mean_r, sd_ref, how = _moments(ref, q_ref)
     pooled = 0.0
     if sd_ref == 0:
+        mean_c, sd_cur, _ = _moments(cur, q_cur)
         n1, n2 = int(ref.count), int(cur.count)
-        mean = (n1 * ref.mean + n2 * cur.mean) / (n1 + n2)
-        pooled = float(np.sqrt((n1 * (ref.variance + (ref.mean - mean) ** 2)
-                                + n2 * (cur.variance + (cur.mean - mean) ** 2)) / (n1 + n2)))
+        mean = (n1 * mean_r + n2 * mean_c) / (n1 + n2)
+        pooled = float(np.sqrt((n1 * (sd_ref ** 2 + (mean_r - mean) ** 2)
+                                + n2 * (sd_cur ** 2 + (mean_c - mean) ** 2)) / (n1 + n2)))
     value, note = _normalise(w, sd_ref, pooled)
     scale = sd_ref if sd_ref > 0 else pooled
     bound = max(w_hi - w, w - w_lo) / scale if scale > 0 else 0.0
-    return Outcome(value, error_bound=bound, note=note)
+    return Outcome(value, error_bound=bound, note="; ".join(filter(None, [how, note])))

@@ -143,3 +143,23 @@ def test_small_samples_get_the_minimum_detectable_effect():
     big = detect_drift(pd.DataFrame({"x": r.normal(size=2000)}),
                        pd.DataFrame({"x": r.normal(size=2000)}))["x"]
     assert big.note == ""
+
+
+def test_datetimes_are_compared_as_instants_and_infinities_are_left_out_with_a_note():
+    r = np.random.default_rng(8)
+    n = 2000
+    t0 = pd.Timestamp("2024-01-01")
+    days = pd.to_timedelta(r.uniform(0, 30, n), unit="D")
+    ref = pd.DataFrame({"t": t0 + days, "tz": (t0 + days).tz_localize("UTC"),
+                        "x": np.where(r.random(n) < 0.01, np.inf, r.normal(size=n))})
+    cur = pd.DataFrame({"t": t0 + days + pd.Timedelta(days=5), "tz": ref["tz"].sample(
+        frac=1, random_state=0).to_numpy(), "x": r.normal(size=n)})
+    rep = detect_drift(ref, cur)
+    assert rep["t"].kind == "datetime" and rep["t"].drifted
+    ns = [c.astype("int64").to_numpy(dtype=float) for c in (ref["t"], cur["t"])]
+    assert rep["t"].statistic == stats.ks_2samp(*ns).statistic
+    assert rep["tz"].statistic == 0.0 and not rep["tz"].drifted
+    x = rep["x"]
+    finite = ref["x"][np.isfinite(ref["x"])]
+    assert x.statistic == stats.ks_2samp(finite, cur["x"]).statistic
+    assert x.note.startswith("infinite values left out (") and x.n_reference == finite.size

@@ -253,8 +253,12 @@ class CBPE:
             else:
                 lo, hi = percentile_interval(draws[m], self.confidence)
                 how = "parametric_bootstrap"
+            note = self._note(m, values[m], predicted_classes)
+            if np.isfinite(values[m]) and not np.isfinite(lo):
+                note = _join(note, "undefined in every bootstrap draw (too few rows of one "
+                                   "class): no interval")
             out.append(MetricEstimate(m, values[m], lo, hi, self.reference_metrics_[m], how,
-                                      self._note(m, values[m], predicted_classes)))
+                                      note))
         note = f"only {n} rows: intervals are rough" if n < _SMALL_CHUNK else ""
         return ChunkEstimate(index, start, stop, n, tuple(out), note)
 

@@ -111,6 +111,15 @@ def test_a_chunk_without_predicted_positives_says_so():
     assert "zero_division" in r["f1"].note and r["accuracy"].note == ""
 
 
+def test_tiny_chunks_are_stated_not_crashed():
+    y, p = _calibrated(300, 16)
+    r = CBPE().fit(y, p).estimate(p[:7], chunks=3)
+    assert [c.n_rows for c in r.chunks] == [3, 3, 1]
+    assert "only 1 rows" in r.chunks[-1].note and "remaining 1 rows" in r.chunks[-1].note
+    auc = r.chunks[-1]["roc_auc"]
+    assert np.isnan(auc.lower) and "no interval" in auc.note
+
+
 def test_multiclass_is_macro_one_vs_rest_and_close_to_realised():
     y, proba = _calibrated(3000, 10, k=3)
     y_cur, p_cur = _calibrated(3000, 11, k=3)

@@ -40,6 +40,7 @@ from ...data import Dataset
 from ...data.schema import Schema
 from ...exceptions import DataError
 from ...quality import mixed_types
+from ...stats.profile import DatasetProfile, profile
 from .categories import category_changes
 from .ranges import missing_share_changes, range_violations
 from .result import Diagnosis, Finding, sort_findings
@@ -58,20 +59,7 @@ class _Side:
     frame: pd.DataFrame | None  # raw path only
 
 
-def _profile_types() -> tuple[type, Any] | None:
-    try:
-        from ...stats.profile import DatasetProfile, profile
-    except ImportError:  # the profile package is optional for raw-only use
-        return None
-    return DatasetProfile, profile
-
-
-def _is_profile(data: Any) -> bool:
-    found = _profile_types()
-    return found is not None and isinstance(data, found[0])
-
-
-def _from_profile(prof: Any, what: str) -> _Side:
+def _from_profile(prof: DatasetProfile, what: str) -> _Side:
     if prof.n_rows == 0:
         raise DataError(what, expected="a profile of at least one row", got="0 rows",
                         fix="profile a non-empty window")
@@ -88,14 +76,14 @@ def _from_raw(data: Any, what: str) -> _Side:
 
 
 def _sides(reference: Any, current: Any) -> tuple[_Side, _Side, str]:
-    ref_prof, cur_prof = _is_profile(reference), _is_profile(current)
+    ref_prof = isinstance(reference, DatasetProfile)
+    cur_prof = isinstance(current, DatasetProfile)
     if not ref_prof and not cur_prof:
         return _from_raw(reference, "reference"), _from_raw(current, "current"), "exact"
-    make = _profile_types()[1]  # type: ignore[index]
     if not ref_prof:
-        reference = make(Dataset.from_any(reference, name="reference").frame)
+        reference = profile(Dataset.from_any(reference, name="reference").frame)
     if not cur_prof:
-        current = make(Dataset.from_any(current, name="current").frame)
+        current = profile(Dataset.from_any(current, name="current").frame)
     return _from_profile(reference, "reference"), _from_profile(current, "current"), "profile"
 
 

@@ -4,10 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import stalwart.stats.profile as profile_mod
 from stalwart.drift.diagnosis import diagnose
 from stalwart.exceptions import DataError
-
-profile_mod = pytest.importorskip("stalwart.stats.profile")
 N = 3000
 
 

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import stalwart.stats.profile as profile_mod
 from stalwart.drift.diagnosis import diagnose
 from stalwart.exceptions import DataError
+from stalwart.stats.profile import profile
+
 N = 3000
 
 
@@ -35,7 +36,7 @@ def _pair():
 def test_profile_path_finds_what_the_raw_path_finds():
     ref, cur = _pair()
     exact = diagnose(ref, cur)
-    approx = diagnose(profile_mod.profile(ref), profile_mod.profile(cur))
+    approx = diagnose(profile(ref), profile(cur))
     assert exact.method == "exact" and approx.method == "profile"
 
     def key(d):
@@ -77,15 +78,15 @@ def test_profile_path_finds_what_the_raw_path_finds():
 
 def test_mixed_inputs_profile_the_raw_side():
     ref, cur = _pair()
-    mixed = diagnose(profile_mod.profile(ref), cur)
+    mixed = diagnose(profile(ref), cur)
     assert mixed.method == "profile"
     assert {f.columns for f in mixed.by_kind("unit_change")} == {("temp",), ("height",)}
 
 
 def test_empty_profile_raises():
-    empty = profile_mod.profile(pd.DataFrame({"x": pd.Series([], dtype=float)}))
+    empty = profile(pd.DataFrame({"x": pd.Series([], dtype=float)}))
     with pytest.raises(DataError):
-        diagnose(profile_mod.profile(pd.DataFrame({"x": [1.0, 2.0]})), empty)
+        diagnose(profile(pd.DataFrame({"x": [1.0, 2.0]})), empty)
 
 
 def test_unchanged_profiles_have_no_findings():
@@ -94,8 +95,8 @@ def test_unchanged_profiles_have_no_findings():
         return pd.DataFrame({"x": rng.normal(5, 2, 2000), "n": rng.integers(0, 50, 2000),
                              "c": rng.choice(list("abcd"), 2000)})
 
-    ref = profile_mod.profile(frame(0))
-    assert [f.kind for s in (1, 2, 3) for f in diagnose(ref, profile_mod.profile(frame(s)))
+    ref = profile(frame(0))
+    assert [f.kind for s in (1, 2, 3) for f in diagnose(ref, profile(frame(s)))
             .findings] == []
 
 
@@ -106,7 +107,7 @@ def test_declared_ranges_and_allowed_values_on_profiles():
     schema = (Schema.infer(ref).override("score", max=2.0)
               .override("plan", allowed=("a", "b", "c")))
     exact = diagnose(ref, cur, schema=schema)
-    approx = diagnose(profile_mod.profile(ref), profile_mod.profile(cur), schema=schema)
+    approx = diagnose(profile(ref), profile(cur), schema=schema)
     for d in (exact, approx):
         rules = {(f.column, f.evidence["rule"]): f.evidence for f in d.by_kind("range_violation")}
         assert rules["plan", "not_allowed"]["count"] == int((cur["plan"] == "zz").sum())

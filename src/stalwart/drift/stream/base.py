@@ -26,6 +26,7 @@ Subclasses set ``input_kind`` ("real" or "binary"), implement ``_check_params()`
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,7 +38,8 @@ __all__ = ["StreamDetector", "check_int", "check_real"]
 def check_real(name: str, value: Any, *, low: float | None = None, high: float | None = None,
                low_open: bool = False, high_open: bool = False) -> None:
     """Raise :class:`ParameterError` unless ``value`` is a real number in the range."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+          and math.isfinite(value))
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
@@ -52,7 +54,7 @@ def check_real(name: str, value: Any, *, low: float | None = None, high: float |
 
 def check_int(name: str, value: Any, *, low: int) -> None:
     """Raise :class:`ParameterError` unless ``value`` is an int >= ``low``."""
-    if not (isinstance(value, int) and not isinstance(value, bool) and value >= low):
+    if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low):
         raise ParameterError(name, expected=f"an integer >= {low}", got=repr(value),
                              fix=f"pass {name}= an integer >= {low}")
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import datasketches as ds
 
+from ._distinct import Distinct
 from .column import ColumnProfile
 
 __all__ = ["merge_columns"]
@@ -50,16 +51,6 @@ def _merge_sketch(x: Any, y: Any, make: Any) -> Any:
         if sk is not None:
             out.merge(sk)
     return out
-
-
-def _merge_hll(x: Any, y: Any, lg_k: int) -> Any:
-    if x is None and y is None:
-        return None
-    union = ds.hll_union(lg_k)
-    for sk in (x, y):
-        if sk is not None:
-            union.update(sk)
-    return union.get_result(ds.tgt_hll_type.HLL_8)
 
 
 def merge_columns(a: ColumnProfile, b: ColumnProfile) -> ColumnProfile:
@@ -98,7 +89,11 @@ def merge_columns(a: ColumnProfile, b: ColumnProfile) -> ColumnProfile:
     out.freq = _merge_sketch(a.freq, b.freq,
                              lambda: ds.frequent_strings_sketch(out.frequent_lg_k))
     out.freq_extra_error = a.freq_extra_error + b.freq_extra_error
-    out.hll = _merge_hll(a.hll, b.hll, out.hll_lg_k)
+    if a.distinct_ is not None and b.distinct_ is not None:
+        out.distinct_ = a.distinct_.merge(b.distinct_)
+    elif a.distinct_ is not None or b.distinct_ is not None:
+        only = a.distinct_ if a.distinct_ is not None else b.distinct_
+        out.distinct_ = only.merge(Distinct.empty(out.hll_lg_k))
     out.exact = _merge_exact(a, b, out.max_exact_categories)
     return out
 

@@ -2,9 +2,8 @@
 
 No Python loop runs per row: numeric values go to KLL as one numpy array and to the
 moments as numpy reductions; categories are counted per chunk (``value_counts``) and the
-sketches are updated once per distinct value with its weight. The only per-value loop is
-the HyperLogLog update (the ``datasketches`` binding takes one item per call), over the
-chunk's distinct values.
+sketches are updated once per distinct value with its weight (the frequent-items binding
+takes one item per call, so this loop runs over at most 768 values per chunk).
 
 >>> import pandas as pd
 >>> from stalwart.stats.profile.column import ColumnProfile
@@ -135,8 +134,7 @@ def _add_values(col: ColumnProfile, x: np.ndarray) -> None:
     col.moments = col.moments.merge(Moments.of(x))
     col.min_ = float(np.min(x)) if np.isnan(col.min_) else min(col.min_, float(np.min(x)))
     col.max_ = float(np.max(x)) if np.isnan(col.max_) else max(col.max_, float(np.max(x)))
-    # HLL over the chunk's distinct values (the binding updates one item per call)
-    deque(map(col.hll.update, np.unique(x).tolist()), maxlen=0)
+    col.distinct_.add(x)
 
 
 def _writable(x: np.ndarray) -> np.ndarray:
@@ -163,7 +161,7 @@ def _update_counts(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
     counts = counts[order]
     _update_exact(col, keys, counts)
     _update_frequent(col, keys, counts)
-    deque(map(col.hll.update, keys.tolist()), maxlen=0)
+    col.distinct_.add(keys)
     if col.len_kll is None:  # booleans: no string lengths
         return
     texts = pd.Series(keys, dtype=object)

@@ -5,7 +5,8 @@ A profile holds, for one column:
 * exact integers: ``n_rows``, ``n_missing``, ``count``, python ``type_counts``;
 * numeric columns: exact ``min``, ``max``, ``sum``, ``mean`` and population ``variance``
   (merged by Chan's formula), ``n_zero``, ``n_negative``, ``n_integer_valued``, and a KLL
-  quantile sketch (``quantiles``, ``cdf``, within ``rank_error``); datetime columns keep the
+  quantile sketch (``quantiles``, ``cdf``, within ``rank_error``), and a distinct count
+  (exact up to 16,384 values, then HyperLogLog); datetime columns keep the
   KLL sketch, ``min`` and ``max`` of nanoseconds since the epoch (UTC);
 * categorical, text and boolean columns: exact category counts while there are at most
   ``max_exact_categories`` distinct values, a frequent-items sketch for the heavy hitters
@@ -33,6 +34,7 @@ import datasketches as ds
 import numpy as np
 
 from ..._json import jsonable
+from ._distinct import Distinct
 from ._moments import Moments
 
 __all__ = ["KINDS", "ColumnProfile"]
@@ -77,7 +79,7 @@ class ColumnProfile:
         self.n_integer_valued_ = 0
         # sketches, created lazily by the kind that needs them
         self.kll: Any = None
-        self.hll: Any = None
+        self.distinct_: Distinct | None = None
         self.freq: Any = None
         self.freq_extra_error = 0  # undercount bound from per-chunk pre-aggregation
         self.exact: dict[str, int] | None = {}
@@ -95,7 +97,7 @@ class ColumnProfile:
     def set_kind(self, kind: str, reason: str) -> None:
         self.kind_, self.kind_reason = kind, reason
         if kind in _SKETCH_KINDS or kind in _COUNT_KINDS:
-            self.hll = ds.hll_sketch(self.hll_lg_k)
+            self.distinct_ = Distinct.empty(self.hll_lg_k)
         if kind in _SKETCH_KINDS:
             self.kll = ds.kll_doubles_sketch(self.kll_k)
         if kind in _COUNT_KINDS:
@@ -234,21 +236,22 @@ class ColumnProfile:
 
     @property
     def distinct(self) -> float:
-        """Distinct non-missing values: exact when ``counts_exact``, else HyperLogLog."""
+        """Distinct non-missing values: exact when ``counts_exact`` or while at most 16,384,
+        else a HyperLogLog estimate (see ``distinct_rel_error``)."""
         if self.counts_exact:
             return float(len(self.exact))
-        if self.hll is None:
+        if self.distinct_ is None:
             return float("nan")
-        return float(self.hll.get_estimate())
+        return self.distinct_.estimate
 
     @property
     def distinct_rel_error(self) -> float:
-        """HLL relative error bound at 2 standard deviations (~95%); 0 when exact."""
-        if self.counts_exact or self.hll is None:
-            return 0.0 if self.counts_exact else float("nan")
-        # the larger of the lower- and upper-bound errors, as merged (unioned) sketches
-        return max(abs(float(self.hll.get_rel_err(up, True, self.hll.lg_config_k, 2)))
-                   for up in (True, False))
+        """Relative error bound of ``distinct`` at 2 standard deviations; 0 when exact."""
+        if self.counts_exact:
+            return 0.0
+        if self.distinct_ is None:
+            return float("nan")
+        return self.distinct_.rel_error
 
     # -- merging -------------------------------------------------------------------------
     def merge(self, other: ColumnProfile) -> ColumnProfile:

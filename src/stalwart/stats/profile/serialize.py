@@ -22,6 +22,7 @@ from typing import Any
 import datasketches as ds
 
 from ...exceptions import DataError
+from ._distinct import Distinct
 from ._moments import Moments
 from .column import ColumnProfile
 
@@ -34,7 +35,6 @@ _SKETCHES = {  # attribute -> (serialise, deserialise)
     "len_kll": (lambda s: s.serialize(), ds.kll_doubles_sketch.deserialize),
     "words_kll": (lambda s: s.serialize(), ds.kll_doubles_sketch.deserialize),
     "freq": (lambda s: s.serialize(), ds.frequent_strings_sketch.deserialize),
-    "hll": (lambda s: s.serialize_compact(), ds.hll_sketch.deserialize),
 }
 _INTS = ("kll_k", "max_exact_categories", "hll_lg_k", "frequent_lg_k", "n_rows", "n_missing",
          "n_invalid", "n_infinite", "n_zero_", "n_negative_", "n_integer_valued_",
@@ -61,6 +61,11 @@ def _column_state(col: ColumnProfile, blobs: list[bytes], offset: int) -> tuple[
             sketches[attr] = [offset, len(blob)]
             blobs.append(blob)
             offset += len(blob)
+    if col.distinct_ is not None:
+        blob = col.distinct_.to_bytes()
+        sketches["distinct"] = [offset, len(blob)]
+        blobs.append(blob)
+        offset += len(blob)
     state["sketches"] = sketches
     return state, offset
 
@@ -123,5 +128,9 @@ def _column_from_state(state: dict[str, Any], body: memoryview) -> ColumnProfile
     for attr, (off, length) in state["sketches"].items():
         if off < 0 or off + length > len(body):
             raise ValueError(f"sketch {attr!r} outside the data")
-        setattr(col, attr, _SKETCHES[attr][1](bytes(body[off:off + length])))
+        blob = bytes(body[off:off + length])
+        if attr == "distinct":
+            col.distinct_ = Distinct.from_bytes(blob, col.hll_lg_k)
+        else:
+            setattr(col, attr, _SKETCHES[attr][1](blob))
     return col

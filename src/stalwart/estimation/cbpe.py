@@ -121,6 +121,7 @@ class CBPE:
         onehot = np.eye(k)[codes]
         self.reference_metrics_ = expected_metrics(onehot, self._predict(p), p, self.metrics_)
         self.n_reference_ = int(codes.size)
+        self._z = float(norm.ppf(0.5 + self.confidence / 2))
         return self
 
     def fit_model(self, model: Any, reference_X: Any, reference_y_true: Any) -> CBPE:
@@ -194,7 +195,6 @@ class CBPE:
             raise DataError("current_proba", expected=f"{self.n_classes_} columns (as at fit)",
                             got=f"{p.shape[1]}", fix="pass the same model's predict_proba")
         bounds = chunk_bounds(p.shape[0], chunks)
-        self._z = float(norm.ppf(0.5 + self.confidence / 2))
         calibrated = p if self.calibrator_ is None else self.calibrator_.transform(p)
         predicted = self._predict(p)
         parts = (calibrated, predicted, p)

@@ -23,11 +23,11 @@ scikit-learn's HistGradientBoosting was over 20x slower on small data (thread st
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
->>> x = rng.uniform(-1, 1, size=(2000, 1)); y = x[:, 0] + rng.normal(0, 0.1 + x[:, 0] ** 2)
+>>> x = rng.uniform(-1, 1, size=(1000, 1)); y = x[:, 0] + rng.normal(0, 0.1 + x[:, 0] ** 2)
 >>> dle = DLE().fit(x, y, x[:, 0])
->>> x_cur = rng.uniform(0.7, 1, size=(1000, 1))
+>>> x_cur = rng.uniform(0.7, 1, size=(500, 1))
 >>> result = dle.estimate(x_cur, x_cur[:, 0])
->>> result["mae"].value > 2 * result["mae"].reference_value
+>>> result["mae"].value > 1.5 * result["mae"].reference_value
 True
 """
 

@@ -40,7 +40,6 @@ from scipy import stats
 from ...exceptions import ParameterError, StageError
 from ...models import wrap
 from ._encode import check_rows
-from .registry import MULTIVARIATE_METHODS
 from .result import MultivariateDriftResult
 
 __all__ = ["BBSDDrift"]
@@ -131,6 +130,3 @@ class BBSDDrift:
             statistic_name="max_ks" if self.kind_ != "labels" else "chi2",
             details=details, feature_contributions=tuple(ranked), notes=tuple(notes))
 
-
-MULTIVARIATE_METHODS.register("bbsd", BBSDDrift, inputs="model outputs", needs_model=True,
-                              attributes_features=False, statistic="max_ks")

@@ -24,7 +24,8 @@ which would split a categorical feature into pieces; hence this short loop.
 The default classifier is a small random forest (50 trees, depth <= 8, >= 10 rows a leaf):
 it sees interactions and correlation changes that a linear model misses, and with 5 folds on
 2 000 rows x 10 features it took 1.5-2.5 s on one shared core, against 4-9 s for 100 deeper
-trees and 20-30 s for HistGradientBoosting (measured on the 2-core CI machine). Any scikit-learn classifier can be passed as ``estimator``.
+trees and 20-30 s for HistGradientBoosting (measured on the shared 2-core machine). Any
+scikit-learn classifier can be passed as ``estimator``.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
@@ -47,7 +48,6 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ...exceptions import ParameterError, StageError
 from ._encode import TabularEncoder, check_rows
-from .registry import MULTIVARIATE_METHODS
 from .result import MultivariateDriftResult
 
 __all__ = ["DomainClassifierDrift"]
@@ -164,6 +164,3 @@ def _score(model: Any, x: np.ndarray) -> np.ndarray:
         return proba[:, list(model.classes_).index(1)]
     return np.asarray(model.decision_function(x), dtype=np.float64)
 
-
-MULTIVARIATE_METHODS.register("domain_classifier", DomainClassifierDrift, inputs="features",
-                              needs_model=False, attributes_features=True, statistic="auc")

@@ -41,7 +41,6 @@ from sklearn.metrics.pairwise import euclidean_distances
 
 from ...exceptions import ParameterError, StageError
 from ._encode import TabularEncoder, check_rows
-from .registry import MULTIVARIATE_METHODS
 from .result import MultivariateDriftResult
 
 __all__ = ["MMDDrift", "gaussian_kernel", "median_bandwidth", "mmd2_unbiased"]
@@ -228,6 +227,3 @@ class MMDDrift:
         return stat, p, {"bandwidth": bw, "bandwidth_rule": rule, "n_pairs": half,
                          "z": z, "n_used_reference": 2 * half, "n_used_current": 2 * half}
 
-
-MULTIVARIATE_METHODS.register("mmd", MMDDrift, inputs="features", needs_model=False,
-                              attributes_features=False, statistic="mmd2")

@@ -36,7 +36,6 @@ import pandas as pd
 
 from ...exceptions import DataError, ParameterError
 from ..univariate import detect_drift
-from .registry import MULTIVARIATE_METHODS
 from .result import MultivariateDriftResult
 
 __all__ = ["label_drift", "prediction_drift"]
@@ -157,9 +156,3 @@ def _run(name: str, ref: pd.DataFrame, cur: pd.DataFrame, kind: str, notes: list
         statistic_name=f"{tested[0].method}" if len(tested) == 1 else "most significant",
         details=details, feature_contributions=tuple(ranked), notes=tuple(notes))
 
-
-MULTIVARIATE_METHODS.register("prediction", prediction_drift, inputs="model outputs",
-                              needs_model=False, attributes_features=False,
-                              statistic="univariate engine")
-MULTIVARIATE_METHODS.register("label", label_drift, inputs="labels", needs_model=False,
-                              attributes_features=False, statistic="univariate engine")

@@ -34,7 +34,6 @@ from sklearn.decomposition import PCA
 
 from ...exceptions import ParameterError, StageError
 from ._encode import TabularEncoder, check_rows
-from .registry import MULTIVARIATE_METHODS
 from .result import MultivariateDriftResult
 
 __all__ = ["PCAReconstructionDrift"]
@@ -117,7 +116,3 @@ class PCAReconstructionDrift:
             drifted=bool(p < self.alpha), n_reference=self.n_reference_, n_current=len(x),
             statistic_name="mean_error_ratio", details=details, notes=tuple(notes))
 
-
-MULTIVARIATE_METHODS.register("pca_reconstruction", PCAReconstructionDrift, inputs="features",
-                              needs_model=False, attributes_features=False,
-                              statistic="mean_error_ratio")

@@ -5,5 +5,5 @@ from .detect import UnivariateDrift, detect_drift
 from .registry import DRIFT_METHODS, DriftMethod
 from .report import ColumnDrift, DriftReport
 
-__all__ = ["DRIFT_METHODS", "ColumnDrift", "DriftMethod", "DriftReport", "UnivariateDrift",
+__all__ = ["ColumnDrift", "DRIFT_METHODS", "DriftMethod", "DriftReport", "UnivariateDrift",
            "detect_drift"]

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 from scipy import stats
 
 from ...data.dataset import Dataset, to_pandas

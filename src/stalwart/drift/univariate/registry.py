@@ -33,7 +33,7 @@ from . import (
 )
 from .samples import Outcome
 
-__all__ = ["DRIFT_METHODS", "DriftMethod", "NUMERIC_KINDS", "COUNT_KINDS"]
+__all__ = ["COUNT_KINDS", "DRIFT_METHODS", "DriftMethod", "NUMERIC_KINDS"]
 
 NUMERIC_KINDS = ("numeric", "datetime")
 COUNT_KINDS = ("categorical", "boolean")

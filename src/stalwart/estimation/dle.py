@@ -41,7 +41,7 @@ from sklearn.base import clone
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import KFold, cross_val_predict
 
-from ..exceptions import DataError, StageError
+from ..exceptions import DataError, ModelError, StageError
 from ._checks import check_confidence, check_metrics, check_positive_int, chunk_bounds
 from .cbpe import MIN_REFERENCE_ROWS
 from .result import ChunkEstimate, MetricEstimate, PerformanceEstimate
@@ -89,6 +89,7 @@ class DLE:
         check_confidence(self.confidence)
         check_positive_int("n_bootstrap", self.n_bootstrap, minimum=10, example=500)
         self.metrics_ = check_metrics(self.metrics, DLE_METRICS)
+        self.model_ = None
         features = self._features(reference_X, reference_y_pred, "reference")
         y = _vector(reference_y_true, "reference_y_true", features.shape[0])
         if features.shape[0] < MIN_REFERENCE_ROWS:
@@ -110,6 +111,25 @@ class DLE:
                                    "rmse": float(np.sqrt(np.mean(error ** 2)))}
         self.n_reference_ = int(y.size)
         return self
+
+    def fit_model(self, model: Any, reference_X: Any, reference_y_true: Any) -> DLE:
+        """``fit`` on the predictions of ``model`` (anything ``stalwart.models.wrap`` takes)."""
+        from ..models import wrap
+
+        adapter = wrap(model)
+        if adapter.task != "regression":
+            raise ModelError("model", expected="a regressor", got=f"task {adapter.task!r}",
+                             fix="use CBPE for classifiers")
+        self.fit(reference_X, reference_y_true, adapter.predict(reference_X))
+        self.model_ = adapter
+        return self
+
+    def estimate_model(self, current_X: Any, *, chunks: int | None = None
+                       ) -> PerformanceEstimate:
+        """``estimate`` on the predictions of the model given to ``fit_model``."""
+        if getattr(self, "model_", None) is None:
+            raise StageError("DLE.estimate_model() needs fit_model(model, X, y) first")
+        return self.estimate(current_X, self.model_.predict(current_X), chunks=chunks)
 
     def _features(self, X: Any, y_pred: Any, role: str) -> np.ndarray:
         frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
@@ -149,6 +169,8 @@ class DLE:
                    "n_reference": self.n_reference_, "n_bootstrap": self.n_bootstrap,
                    "random_state": self.random_state, "chunk_size": chunks,
                    "features": "reference features + the prediction"}
+        if self.model_ is not None:
+            details["model"] = self.model_.describe()
         return PerformanceEstimate("dle", "regression", self.metrics_, float(self.confidence),
                                    int(features.shape[0]), overall, per_chunk,
                                    {m: self.reference_metrics_[m] for m in self.metrics_},

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from stalwart.estimation import DLE
-from stalwart.exceptions import DataError, ParameterError, StageError
+from stalwart.exceptions import DataError, ModelError, ParameterError, StageError
 
 
 def _data(n, seed, low=-2.0, high=2.0):
@@ -63,6 +63,20 @@ def test_custom_estimator_and_dataframe_input():
     r = dle.estimate(frame.iloc[:100], pred[:100])
     assert r.metrics == ("mae",) and r.details["loss_model"] == "LinearRegression"
     assert np.isfinite(r["mae"].value) and r["mae"].lower <= r["mae"].upper
+
+
+def test_fit_model_uses_the_wrapped_model():
+    X, y, _ = _data(300, 8)
+    model = LinearRegression().fit(X, y)
+    est = DLE(estimator=LinearRegression()).fit_model(model, X, y)
+    direct = DLE(estimator=LinearRegression()).fit(X, y, model.predict(X))
+    via_model = est.estimate_model(X[:50]).to_dict()
+    assert via_model["details"].pop("model")["task"] == "regression"
+    assert via_model == direct.estimate(X[:50], model.predict(X[:50])).to_dict()
+    with pytest.raises(ModelError, match="regressor"):
+        DLE().fit_model(LogisticRegression().fit(X, y > 0), X, y)
+    with pytest.raises(StageError, match="fit_model"):
+        direct.estimate_model(X)
 
 
 def test_results_are_seeded(fitted):

@@ -51,7 +51,7 @@ def _profile_of(data: Any) -> Any:
     if _is_profile(data):
         return data
     from ...stats.profile import profile
-    return profile(to_pandas(data, what="data"))
+    return profile(data.frame if isinstance(data, Dataset) else to_pandas(data, what="data"))
 
 
 class UnivariateDrift:
@@ -151,7 +151,8 @@ class UnivariateDrift:
                 self.reference_[list(self.columns_)])
             rows = [self._column_profile(n, ref_prof, cur_prof) for n in self.columns_]
         else:
-            frame = to_pandas(current, what="current")
+            frame = (current.frame if isinstance(current, Dataset)
+                     else to_pandas(current, what="current"))
             if len(frame) == 0:
                 raise DataError("current", expected="at least one row", got="0 rows",
                                 fix="check the window or filter that produced the data")

@@ -163,3 +163,15 @@ def test_datetimes_are_compared_as_instants_and_infinities_are_left_out_with_a_n
     finite = ref["x"][np.isfinite(ref["x"])]
     assert x.statistic == stats.ks_2samp(finite, cur["x"]).statistic
     assert x.note.startswith("infinite values left out (") and x.n_reference == finite.size
+
+
+def test_datasets_arrays_and_mappings_are_accepted():
+    from stalwart.data import Dataset
+
+    r = np.random.default_rng(9)
+    ref = {"x": r.normal(size=300), "c": r.choice(list("ab"), 300)}
+    cur = {"x": r.normal(1, 1, 300), "c": r.choice(list("ab"), 300)}
+    a = detect_drift(Dataset.from_any(ref), Dataset.from_any(cur))
+    b = detect_drift(ref, cur)
+    assert a.drifted == b.drifted == ("x",)
+    assert a["x"].statistic == b["x"].statistic

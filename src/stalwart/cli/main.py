@@ -9,6 +9,7 @@ from .audit import audit_command
 from .calibrate import calibrate_command
 from .card import card_command
 from .demo import demo_command
+from .drift import drift_command, profile_command
 from .evaluate import evaluate_command
 from .inspect import checks_command, model_info_command, schema_command
 
@@ -22,8 +23,9 @@ def cli() -> None:
     """
 
 
-for command in (audit_command, calibrate_command, card_command, checks_command, demo_command, evaluate_command,
-                model_info_command, schema_command):
+for command in (audit_command, calibrate_command, card_command, checks_command, demo_command,
+                drift_command, evaluate_command, model_info_command, profile_command,
+                schema_command):
     cli.add_command(command)
 
 

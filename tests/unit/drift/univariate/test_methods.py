@@ -115,3 +115,34 @@ def test_bonferroni_correction():
     assert adjust_p_values(p, "bonferroni") == pytest.approx([0.04, 0.16, 0.12, 1.0])
     # Holm is never larger than Bonferroni
     assert np.all(adjust_p_values(p, "holm") <= adjust_p_values(p, "bonferroni"))
+
+
+@pytest.mark.parametrize("name", DRIFT_METHODS.names())
+def test_every_registered_method_runs_on_its_kinds_raw_and_from_profiles(name):
+    import pandas as pd
+
+    from stalwart.stats.profile import profile
+
+    caps = DRIFT_METHODS.capabilities(name)
+    method = DRIFT_METHODS.get(name)
+    rng = np.random.default_rng(11)
+    frames = [pd.DataFrame({"x": rng.normal(shift, 1, 400),
+                            "c": rng.choice(list("abc"), 400, p=p)})
+              for shift, p in ((0.0, [0.5, 0.3, 0.2]), (0.8, [0.2, 0.3, 0.5]))]
+    inputs = {"numeric": (NumericPair.from_values(frames[0]["x"], frames[1]["x"]), "x"),
+              "categorical": (CountsPair.from_mappings(frames[0]["c"].value_counts().to_dict(),
+                                                       frames[1]["c"].value_counts().to_dict()),
+                              "c")}
+    profs = [profile(f) for f in frames]
+    for kind, (pair, col) in inputs.items():
+        if kind not in caps["kinds"]:
+            continue
+        out = method.raw(pair)
+        assert np.isfinite(out.statistic) and out.statistic > 0
+        if caps["output"] == "test":
+            assert 0 <= out.p_value <= 1e-3  # a large planted change (AD clips at 0.001)
+        else:
+            assert out.p_value is None and out.statistic >= caps["default_threshold"]
+        if caps["from_profile"]:
+            approx = method.from_profile(profs[0][col], profs[1][col])
+            assert approx.statistic == pytest.approx(out.statistic, rel=0.05, abs=0.01)

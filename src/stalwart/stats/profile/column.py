@@ -170,25 +170,20 @@ class ColumnProfile:
         """KLL normalised rank error (99% confidence) of ``quantiles``/``cdf``.
 
         ``datasketches``' single-sided bound for rank queries; 0.0 while the sketch still
-        holds every value (exact). Categorical and text columns: the bound of their string
-        length sketches; NaN for kinds without any KLL sketch.
+        holds every value (exact); NaN for kinds without a value sketch (categorical, text,
+        boolean, other: see ``length_rank_error`` for string lengths).
         """
-        sk = self.kll if self.kll is not None else self.len_kll
-        if sk is None:
-            return float("nan")
-        if not sk.is_estimation_mode():
-            return 0.0
-        return float(ds.kll_doubles_sketch.get_normalized_rank_error(sk.k, False))
+        return _rank_error(self.kll, pmf=False)
+
+    @property
+    def length_rank_error(self) -> float:
+        """KLL rank error of ``length_quantiles`` (categorical and text columns)."""
+        return _rank_error(self.len_kll, pmf=False)
 
     @property
     def pmf_rank_error(self) -> float:
         """Double-sided KLL bound for the mass between two points (histogram bins)."""
-        sk = self.kll if self.kll is not None else self.len_kll
-        if sk is None:
-            return float("nan")
-        if not sk.is_estimation_mode():
-            return 0.0
-        return float(ds.kll_doubles_sketch.get_normalized_rank_error(sk.k, True))
+        return _rank_error(self.kll, pmf=True)
 
     def quantiles(self, q: Any) -> np.ndarray:
         """Approximate quantiles of the values (datetime: ns since the epoch) at ranks ``q``."""
@@ -291,6 +286,14 @@ class ColumnProfile:
     def __repr__(self) -> str:
         return (f"ColumnProfile({self.name!r}, kind={self.kind!r}, n_rows={self.n_rows}, "
                 f"n_missing={self.n_missing})")
+
+
+def _rank_error(sk: Any, *, pmf: bool) -> float:
+    if sk is None:
+        return float("nan")
+    if not sk.is_estimation_mode():
+        return 0.0
+    return float(ds.kll_doubles_sketch.get_normalized_rank_error(sk.k, pmf))
 
 
 def _kll_quantiles(sk: Any, q: Any, name: str) -> np.ndarray:

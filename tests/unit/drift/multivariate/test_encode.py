@@ -67,3 +67,14 @@ def test_stage_and_empty_errors():
         TabularEncoder().transform(np.zeros((2, 2)))
     with pytest.raises(DataError):
         TabularEncoder().fit(pd.DataFrame({"g": [np.nan, np.nan]}))
+
+
+def test_booleans_and_datetimes_are_numeric():
+    ref = pd.DataFrame({"b": [True, False, True, False],
+                        "t": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+                                             "2024-01-04"])})
+    enc = TabularEncoder().fit(ref)
+    assert enc.feature_names_ == ["b", "t"]
+    out = enc.transform(pd.DataFrame({"b": [True], "t": pd.to_datetime(["2024-01-06"])}))
+    # one day = 86 400 s; the reference spans 4 days with sd sqrt(1.25) days
+    assert out[0, 0] == pytest.approx(1.0) and out[0, 1] == pytest.approx(3.5 / np.sqrt(1.25))

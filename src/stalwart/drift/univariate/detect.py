@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from scipy import stats
 
 from ...data.dataset import Dataset, to_pandas
@@ -41,6 +42,8 @@ __all__ = ["UnivariateDrift", "detect_drift"]
 _SKIP_ROLES = (Role.ID, Role.IGNORE)
 #: a critical KS distance above this gets a "samples too small" note (about a 0.5 sd shift)
 _SMALL_POWER_D = 0.2
+#: the same for category tests: a critical Cohen's w above this (Cohen's "medium" effect)
+_SMALL_POWER_W = 0.3
 
 
 def _is_profile(obj: Any) -> bool:
@@ -200,7 +203,10 @@ class UnivariateDrift:
             missing = f"all values missing in the {' and '.join(empty)} data"
             return {**row, "reason": "not tested",
                     "note": "; ".join(filter(None, [missing, inf_note]))}
-        min_exp = pair.min_expected() if isinstance(pair, CountsPair) else None
+        min_exp = None
+        if isinstance(pair, CountsPair):
+            min_exp = pair.min_expected()
+            row["_dof"] = int(np.count_nonzero(pair.ref + pair.cur)) - 1
         method, reason = self._method_for(name, kind, pair.n_ref, pair.n_cur, min_exp)
         out = DRIFT_METHODS.get(method).raw(pair)
         row.update(method=method, reason=reason, statistic=out.statistic, p_value=out.p_value,
@@ -233,7 +239,11 @@ class UnivariateDrift:
         if empty:
             return {**row, "reason": "not tested",
                     "note": f"all values missing in the {' and '.join(empty)} data"}
-        min_exp = profile_counts(ref, cur)[0].min_expected() if kind in COUNT_KINDS else None
+        min_exp = None
+        if kind in COUNT_KINDS:
+            counts = profile_counts(ref, cur)[0]
+            min_exp = counts.min_expected()
+            row["_dof"] = int(np.count_nonzero(counts.ref + counts.cur)) - 1
         method, reason = self._method_for(name, kind, int(ref.count), int(cur.count), min_exp)
         entry = DRIFT_METHODS.get(method)
         if entry.from_profile is None:
@@ -259,16 +269,17 @@ class UnivariateDrift:
             rows[i]["adjusted_p_value"] = float(adj)
         out = []
         for r in rows:
+            dof = r.pop("_dof", 0)
             method = r.get("method")
             if method is not None and r.get("statistic") is not None:
-                self._verdict(r)
+                self._verdict(r, dof)
             out.append(ColumnDrift(**r))
         return DriftReport(columns=tuple(out), method=_plain(self.method),
                            correction=self.correction, alpha=float(self.alpha),
                            thresholds=dict(self.thresholds_), drift_share=self.drift_share,
                            approximate=approximate, notes=tuple(self.notes_))
 
-    def _verdict(self, r: dict[str, Any]) -> None:
+    def _verdict(self, r: dict[str, Any], dof: int) -> None:
         caps = DRIFT_METHODS.capabilities(r["method"])
         if caps["output"] == "distance":
             r.update(effect_name=r["method"], effect_size=r["statistic"])
@@ -279,11 +290,23 @@ class UnivariateDrift:
             r["drifted"] = bool(big)
             return
         r["drifted"] = bool(r["adjusted_p_value"] < self.alpha and big)
-        crit = ks.critical_d(self.alpha, r["n_reference"], r["n_current"])
-        if r["kind"] in NUMERIC_KINDS and crit > _SMALL_POWER_D:
-            shift = 2 * stats.norm.ppf((1 + min(crit, 0.999)) / 2)
-            note = (f"samples too small for much power: at alpha={self.alpha:g} the KS test "
-                    f"only detects D >= {crit:.2f} (about a {shift:.1f} sd shift of a normal)")
+        n1, n2 = r["n_reference"], r["n_current"]
+        note = ""
+        if r["kind"] in NUMERIC_KINDS:
+            crit = ks.critical_d(self.alpha, n1, n2)
+            if crit > _SMALL_POWER_D:
+                shift = 2 * stats.norm.ppf((1 + min(crit, 0.999)) / 2)
+                note = (f"samples too small for much power: at alpha={self.alpha:g} the KS "
+                        f"test only detects D >= {crit:.2f} (about a {shift:.1f} sd shift of "
+                        "a normal)")
+        elif dof > 0:
+            # chi-square ~ n1*n2/(n1+n2) * w**2 with Cohen's w**2 = sum((p1-p2)**2 / pooled)
+            w = float(np.sqrt(stats.chi2.isf(self.alpha, dof) * (n1 + n2) / (n1 * n2)))
+            if w > _SMALL_POWER_W:
+                note = (f"samples too small for much power: at alpha={self.alpha:g} the "
+                        f"{r['method']} test only detects Cohen's w >= {w:.2f} "
+                        "(w**2 = sum((p_ref - p_cur)**2 / p_pooled))")
+        if note:
             r["note"] = "; ".join(filter(None, [r.get("note", ""), note]))
 
 

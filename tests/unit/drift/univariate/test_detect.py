@@ -175,3 +175,13 @@ def test_datasets_arrays_and_mappings_are_accepted():
     b = detect_drift(ref, cur)
     assert a.drifted == b.drifted == ("x",)
     assert a["x"].statistic == b["x"].statistic
+
+
+def test_small_categorical_samples_get_the_minimum_detectable_cohens_w():
+    r = np.random.default_rng(10)
+    ref = pd.DataFrame({"c": r.choice(list("abc"), 50)})
+    col = detect_drift(ref, pd.DataFrame({"c": r.choice(list("abc"), 50)}))["c"]
+    w = np.sqrt(stats.chi2.isf(0.05, 2) * 100 / 2500)
+    assert f"Cohen's w >= {w:.2f}" in col.note
+    big = pd.DataFrame({"c": r.choice(list("abc"), 3000)})
+    assert detect_drift(big, big.sample(frac=1, random_state=1))["c"].note == ""

@@ -88,6 +88,11 @@ KNOWN_CONVERSIONS: tuple[tuple[str, float, float], ...] = (
     ("months -> years", 1 / 12, 0.0),
     ("pounds -> ounces", 16.0, 0.0),
     ("ounces -> pounds", 1 / 16, 0.0),
+    # clinical units: blood pressure, and glucose (molar mass 180.16 g/mol)
+    ("mmHg -> kPa", 1 / 7.50062, 0.0),
+    ("kPa -> mmHg", 7.50062, 0.0),
+    ("glucose mg/dL -> mmol/L", 1 / 18.016, 0.0),
+    ("glucose mmol/L -> mg/dL", 18.016, 0.0),
     ("radians -> degrees", 180 / np.pi, 0.0),
     ("degrees -> radians", np.pi / 180, 0.0),
     ("units -> thousands", 0.001, 0.0),

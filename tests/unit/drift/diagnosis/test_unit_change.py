@@ -142,3 +142,14 @@ def test_sorted_ks_statistic_equals_scipy_with_ties_and_unequal_sizes():
         b = np.sort(np.round(rng.normal(0.2, 1.3, m), 1))
         assert ks_statistic_sorted(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic,
                                                           abs=1e-12)
+
+
+def test_clinical_units_are_named():
+    rng = np.random.default_rng(0)
+    bp_mmhg = rng.normal(95, 14, 3000)
+    fit = fit_unit_change(bp_mmhg, rng.normal(95, 14, 2000) / 7.50062)
+    assert fit.known_conversion == "mmHg -> kPa"
+    assert fit.scale == pytest.approx(1 / 7.50062, rel=0.02)
+    glucose = rng.normal(5.5, 1.2, 3000)  # mmol/L
+    assert fit_unit_change(glucose, glucose * 18.016).known_conversion == \
+        "glucose mmol/L -> mg/dL"

@@ -144,8 +144,9 @@ def _writable(x: np.ndarray) -> np.ndarray:
 
 def _update_counts(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
                    missing: np.ndarray) -> None:
-    hashable = ("int", "float", "str", "bool", "datetime", "bytes", "other")
-    keep = _keep(col, names, missing, hashable)
+    allowed = (("bool",) if col.kind == "boolean"  # "yes" in a boolean column is invalid
+               else ("int", "float", "str", "bool", "datetime", "bytes", "other"))
+    keep = _keep(col, names, missing, allowed)
     part = s if keep is None else s[keep]
     vc = part.value_counts(dropna=True, sort=False)
     vc = vc[vc.to_numpy() > 0]  # unused categories of a categorical dtype

@@ -94,6 +94,9 @@ def test_later_chunks_never_change_the_kind():
     assert col.kind == "numeric" and col.n_rows == 7 and col.n_missing == 2
     assert (col.n_invalid, col.count, col.n_values, col.mean) == (2, 5, 3, 2.0)
     assert col.type_counts == {"float": 3, "list": 1, "null": 2, "str": 1}
+    col = profile([pd.DataFrame({"b": [True, False]}),
+                   pd.DataFrame({"b": pd.Series([True, "yes", 1], dtype=object)})])["b"]
+    assert (col.kind, col.n_invalid, col.counts()) == ("boolean", 2, {"True": 2, "False": 1})
     # an all-missing first chunk leaves the kind open until values arrive
     for first in (pd.Series([None]), pd.Series([None], dtype="str")):
         col = profile([first.to_frame("c"), pd.DataFrame({"c": ["a", "b"]})])["c"]

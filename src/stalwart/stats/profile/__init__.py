@@ -10,4 +10,4 @@ from .build import profile
 from .column import KINDS, ColumnProfile
 from .dataset import DatasetProfile
 
-__all__ = ["KINDS", "ColumnProfile", "DatasetProfile", "profile"]
+__all__ = ["ColumnProfile", "DatasetProfile", "KINDS", "profile"]

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .samples import CountsPair, NumericPair, sort_finite
+from .samples import CountsPair, NumericPair, sort_finite, sorted_quantile
 
 __all__ = ["TOP_CATEGORIES", "histograms", "profile_histograms", "values"]
 
@@ -61,7 +61,7 @@ def values(s: pd.Series, kind: str) -> np.ndarray | dict[str, int]:
 def _numeric_hist(pair: NumericPair) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
     lo = min(pair.ref[0], pair.cur[0])
     hi = max(pair.ref[-1], pair.cur[-1])
-    inner = np.quantile(pair.ref, _CHART_Q)
+    inner = sorted_quantile(pair.ref, _CHART_Q)
     edges = np.unique(np.concatenate([[lo], inner, [hi]]))
     return _cut(pair.ref, edges), _cut(pair.cur, edges)
 

@@ -146,3 +146,13 @@ def test_every_registered_method_runs_on_its_kinds_raw_and_from_profiles(name):
         if caps["from_profile"]:
             approx = method.from_profile(profs[0][col], profs[1][col])
             assert approx.statistic == pytest.approx(out.statistic, rel=0.05, abs=0.01)
+
+
+def test_sorted_quantile_equals_numpy():
+    from stalwart.drift.univariate.samples import sorted_quantile
+
+    rng = np.random.default_rng(12)
+    for n in (1, 2, 7, 1000):
+        v = np.sort(np.round(rng.normal(size=n), 2))
+        q = np.concatenate([[0.0, 1.0], rng.random(50)])
+        assert sorted_quantile(v, q) == pytest.approx(np.quantile(v, q), rel=1e-12, abs=1e-15)

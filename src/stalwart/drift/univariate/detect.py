@@ -136,7 +136,10 @@ class UnivariateDrift:
             for name in names:
                 kind = self.kinds_[name]
                 if kind in NUMERIC_KINDS + COUNT_KINDS:
-                    self.prepared_[name] = values(self.reference_[name], kind)
+                    try:
+                        self.prepared_[name] = values(self.reference_[name], kind)
+                    except TypeError as exc:  # a declared kind the values do not fit
+                        self.prepared_[name] = exc
         return self
 
     # -- detect --------------------------------------------------------------------------
@@ -180,13 +183,16 @@ class UnivariateDrift:
         if kind not in NUMERIC_KINDS + COUNT_KINDS:
             return {**row, "reason": choose(kind, 0, 0)[1],
                     "note": f"no drift test supports the type {kind!r}"}
+        ref = self.prepared_[name]
+        if isinstance(ref, TypeError):
+            return {**row, "reason": "not tested",
+                    "note": f"reference column holds {ref} (declared {kind})"}
         try:
             cur = values(frame[name], kind)
         except TypeError as exc:
             return {**row, "reason": "not tested",
                     "note": f"current column holds {exc} (reference is {kind}); "
                             "see stalwart.drift.diagnosis"}
-        ref = self.prepared_[name]
         inf_note = ""
         if kind in NUMERIC_KINDS:
             (ref, n_inf_ref), (cur, n_inf_cur) = split_infinite(ref), split_infinite(cur)

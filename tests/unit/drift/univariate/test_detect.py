@@ -185,3 +185,13 @@ def test_small_categorical_samples_get_the_minimum_detectable_cohens_w():
     assert f"Cohen's w >= {w:.2f}" in col.note
     big = pd.DataFrame({"c": r.choice(list("abc"), 3000)})
     assert detect_drift(big, big.sample(frac=1, random_state=1))["c"].note == ""
+
+
+def test_a_declared_kind_the_reference_values_do_not_fit_is_stated():
+    from stalwart.data.schema import Schema
+
+    ref = pd.DataFrame({"a": ["x", "y", "z"], "b": [1.0, 2.0, 3.0]})
+    schema = Schema.infer(ref).override("a", kind="numeric")
+    rep = detect_drift(ref, ref, schema=schema)
+    assert not rep["a"].tested and "not numbers (declared numeric)" in rep["a"].note
+    assert rep["b"].tested

@@ -19,6 +19,8 @@ from collections import deque
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ...data.schema import Schema
 from ._moments import Moments
@@ -152,11 +154,17 @@ def _update_counts(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
     vc = vc[vc.to_numpy() > 0]  # unused categories of a categorical dtype
     if len(vc) == 0:
         return
-    keys = vc.index.map(str)
     counts = vc.to_numpy(dtype=np.int64)
-    if not keys.is_unique:  # 1 and "1" are one category once keyed by str
-        grouped = pd.Series(counts).groupby(np.asarray(keys, dtype=object), sort=False).sum()
-        keys, counts = pd.Index(grouped.index.astype(str)), grouped.to_numpy(dtype=np.int64)
+    if isinstance(names, str) and names == "str" or (
+            vc.index.dtype == object and pd.api.types.infer_dtype(vc.index) == "string"):
+        keys = vc.index  # already strings, and unique
+    else:
+        keys = vc.index.map(str)
+        if not keys.is_unique:  # 1 and "1" are one category once keyed by str
+            grouped = pd.Series(counts).groupby(np.asarray(keys, dtype=object),
+                                                sort=False).sum()
+            keys = pd.Index(grouped.index.astype(str))
+            counts = grouped.to_numpy(dtype=np.int64)
     order = np.argsort(-counts, kind="stable")
     keys = np.asarray(keys, dtype=object)[order]
     counts = counts[order]
@@ -165,11 +173,17 @@ def _update_counts(col: ColumnProfile, s: pd.Series, names: pd.Series | str,
     col.distinct_.add(keys)
     if col.len_kll is None:  # booleans: no string lengths
         return
-    texts = pd.Series(keys, dtype=object)
-    chars = texts.str.len().to_numpy(dtype=np.float64)
-    words = texts.str.split().str.len().to_numpy(dtype=np.float64)
+    chars, words = _lengths(keys)
     col.len_kll.update(_writable(np.repeat(chars, counts)))
     col.words_kll.update(_writable(np.repeat(words, counts)))
+
+
+def _lengths(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Characters and words (runs of non-whitespace) per string, in Arrow's C++ kernels."""
+    arr = pa.array(keys, type=pa.large_string())
+    chars = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.float64)
+    words = pc.count_substring_regex(arr, r"\S+").to_numpy(zero_copy_only=False)
+    return chars, words.astype(np.float64)
 
 
 def _update_exact(col: ColumnProfile, keys: np.ndarray, counts: np.ndarray) -> None:

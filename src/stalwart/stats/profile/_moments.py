@@ -36,7 +36,7 @@ class Moments:
             return cls()
         mean = float(np.mean(x))
         d = x - mean
-        return cls(int(x.size), mean, float(np.dot(d, d)))
+        return cls(int(x.size), mean, float(np.vdot(d, d)))  # vdot: no BLAS thread spin-up
 
     def merge(self, other: Moments) -> Moments:
         """Chan et al.'s parallel update: combine two disjoint parts' moments."""

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...exceptions import DataError
+from ...exceptions import DataError, SchemaError
 
 __all__ = ["iter_chunks"]
 
@@ -30,6 +30,19 @@ _PARQUET = (".parquet", ".pq", ".parq")
 
 def _module_name(obj: Any) -> str:
     return type(obj).__module__.split(".")[0]
+
+
+def _check_columns(available: Sequence[Any], columns: Sequence[str] | None) -> None:
+    """Unknown requested columns are an error naming the columns that are there."""
+    if columns is None:
+        return
+    names = [str(c) for c in available]
+    unknown = [c for c in columns if c not in names]
+    if unknown:
+        shown = ", ".join(names[:20]) + (f" ... ({len(names)} in all)" if len(names) > 20
+                                         else "")
+        raise SchemaError("columns", expected="names of columns in the data",
+                          got=f"unknown columns {unknown}", fix=f"use one of: {shown}")
 
 
 def _select(frame: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
@@ -126,6 +139,8 @@ def _one(data: Any, chunk_size: int, columns: Sequence[str] | None,
     if isinstance(data, pd.Series):
         data = data.to_frame(name=data.name if data.name is not None else "value")
     if isinstance(data, pd.DataFrame):
+        if not nested:
+            _check_columns(data.columns, columns)
         frame = _select(data, columns)
         n = len(frame)
         return (frame.iloc[i:i + chunk_size] for i in range(0, max(n, 1), chunk_size))
@@ -136,12 +151,18 @@ def _one(data: Any, chunk_size: int, columns: Sequence[str] | None,
         # a LazyFrame: run the query slice by slice, one chunk in memory at a time
         return _from_lazy(data, chunk_size, columns)
     if module == "polars" and hasattr(data, "slice") and hasattr(data, "to_arrow"):
+        if columns is not None:  # convert only the columns asked for
+            if not nested:
+                _check_columns(data.columns, columns)
+            data = data.select([c for c in columns if c in data.columns])
         n = data.height
-        return (_select(_arrow_to_pandas(data.slice(i, chunk_size).to_arrow()), columns)
+        return (_arrow_to_pandas(data.slice(i, chunk_size).to_arrow())
                 for i in range(0, max(n, 1), chunk_size))
     if module == "pyarrow":
         import pyarrow as pa
         if isinstance(data, pa.Table):
+            if not nested:
+                _check_columns(data.column_names, columns)
             if columns is not None:
                 data = data.select([c for c in columns if c in data.column_names])
             return _from_arrow_batches(data.to_batches(max_chunksize=chunk_size) or

@@ -258,17 +258,22 @@ class ColumnProfile:
     def to_dict(self) -> dict[str, Any]:
         """JSON summary for reports: counts, moments, a few quantiles, top categories."""
         out: dict[str, Any] = {
-            "name": self.name, "kind": self.kind, "n_rows": self.n_rows,
-            "n_missing": self.n_missing, "missing_share": self.missing_share,
-            "count": self.count, "n_invalid": self.n_invalid,
-            "type_counts": dict(self.type_counts), "distinct": self.distinct,
+            "name": self.name, "kind": self.kind, "kind_reason": self.kind_reason,
+            "n_rows": self.n_rows, "n_missing": self.n_missing,
+            "missing_share": self.missing_share, "count": self.count,
+            "n_invalid": self.n_invalid, "type_counts": dict(self.type_counts),
+            "distinct": self.distinct, "distinct_rel_error": self.distinct_rel_error,
             "note": self.note,
         }
         if self.kind in _SKETCH_KINDS:
             qs = self.quantiles(_SUMMARY_Q) if self.moments.n else [None] * len(_SUMMARY_Q)
             out.update(min=self.min, max=self.max, n_infinite=self.n_infinite,
                        quantiles={str(q): v for q, v in zip(_SUMMARY_Q, qs)},
-                       rank_error=self.rank_error)
+                       rank_error=self.rank_error, n_values=self.n_values)
+        if self.kind == "datetime" and self.moments.n:
+            import pandas as pd
+            out.update(min_time=pd.Timestamp(int(self.min_), tz="UTC").isoformat(),
+                       max_time=pd.Timestamp(int(self.max_), tz="UTC").isoformat())
         if self.kind == "numeric":
             out.update(mean=self.mean, variance=self.variance, sum=self.sum,
                        n_zero=self.n_zero, n_negative=self.n_negative,

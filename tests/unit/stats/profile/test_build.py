@@ -72,6 +72,7 @@ def test_datetime_min_max_and_quantiles(frame):
     median = col.quantiles([0.5])[0]
     assert abs(np.mean(ns <= median) - 0.5) <= col.rank_error
     assert col.mean is None  # moments are numeric only
+    assert col.to_dict()["min_time"] == frame["when"].min().tz_localize("UTC").isoformat()
 
 
 @pytest.mark.parametrize("dist", ["normal", "lognormal", "ties", "bimodal"])

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import load_diabetes
 
-__all__ = ["SENSITIVE", "TARGET", "corrupt_batch", "load_diabetes_frame"]
+__all__ = ["SENSITIVE", "TARGET", "corrupt_batch", "kpa_week", "load_diabetes_frame"]
 
 TARGET = "high_progression"
 SENSITIVE = ("age", "sex")
@@ -57,3 +57,11 @@ def corrupt_batch(clean: pd.DataFrame, train: pd.DataFrame, *, random_state: int
     leaked = train.sample(30, random_state=random_state)
     batch = pd.concat([batch, resent, leaked], ignore_index=True)
     return batch
+
+
+def kpa_week(clean: pd.DataFrame) -> pd.DataFrame:
+    """A later week in which every blood pressure arrives in kPa instead of mmHg (an
+    upstream system switched units for all rows): the drift suite should name the map."""
+    week = clean.copy()
+    week["bp"] = (week["bp"] / 7.50062).round(2)
+    return week

@@ -20,13 +20,14 @@ from .._version import __version__
 from ..checks import SuiteResult
 from ..card import build_model_card, write_card
 from ..checks.audit import audit_suite
+from ..checks.drift import check_drift
 from ..checks.evaluation import evaluation_suite
 from ..data import Dataset
 from ..models import save_model, wrap
 from ..reports import write_report
 from ..reports.writing import write_text_atomic
 from ..uncertainty import compare_calibration
-from .data import SENSITIVE, TARGET, corrupt_batch, load_diabetes_frame
+from .data import SENSITIVE, TARGET, corrupt_batch, kpa_week, load_diabetes_frame
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -72,6 +73,8 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
     test.to_parquet(root / "data" / "test.parquet", index=False)
     # CSV, as such batches usually arrive: a numeric column holding text cannot be Parquet
     batch.to_csv(root / "data" / "batch.csv", index=False)
+    week = kpa_week(test)
+    week.to_parquet(root / "data" / "week-kpa.parquet", index=False)
     echo(f"data: scikit-learn diabetes study, {len(train)} train / {len(test)} test rows, "
          f"plus a corrupted production batch of {len(batch)} rows -> {root / 'data'}")
 
@@ -103,6 +106,24 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
         echo(f"{label}: {result.status.value.upper()} "
              f"({counts['fail']} failed, {counts['warn']} warned, {counts['pass']} passed, "
              f"{counts['skip']} skipped) -> {reports[key]['html']}")
+
+    # drift: what changed in production data, and what it does to the model's outputs
+    for key, label, data in (
+            ("drift-batch", "Drift of the corrupted batch against training", batch),
+            ("drift-week", "Drift of a week whose blood pressure arrives in kPa", week)):
+        result = check_drift(train, data, model=adapter, target=TARGET,
+                             random_state=random_state)
+        results[key] = result
+        reports[key] = {fmt: write_report(result, root / "reports" / f"{key}.{ext}", format=fmt)
+                        for fmt, ext in (("html", "html"), ("json", "json"),
+                                         ("junit", "junit.xml"))}
+        runs.append((key, label, data, train_ds))
+        counts = result.counts()
+        unit = result.by_check("unit_changes")
+        echo(f"{label}: {result.status.value.upper()} "
+             f"({counts['fail']} failed, {counts['warn']} warned, {counts['pass']} passed, "
+             f"{counts['skip']} skipped) -> {reports[key]['html']}"
+             + (f"\n  {unit.summary}" if unit.status.value == "fail" else ""))
 
     # the model itself: evaluation suite on the test set (baseline fitted on training)
     test_ds = Dataset.from_any(test, schema=train_ds.schema, name="test")
@@ -154,7 +175,7 @@ text-align:left}}.pass{{color:#1b7f3b}}.warn{{color:#a15c00}}.fail,.error{{color
 <p>Data: scikit-learn's bundled diabetes study (442 patients; sensitive: age, sex).
 Model: logistic regression, test accuracy {accuracy:.3f}. The production batch is the test
 set with faults injected on purpose (unit change, missing values, text in a numeric column,
-re-sent rows, leaked training rows).</p>
+re-sent rows, leaked training rows); in the later week every blood pressure arrives in kPa.</p>
 <table><thead><tr><th>Suite run</th><th>Status</th><th>Failed</th><th>Warned</th>
 <th>Passed</th><th>Skipped</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
 <p><small>stalwart {html.escape(__version__)} &middot; {stamp}</small></p></body></html>

@@ -21,6 +21,17 @@ def test_demo_end_to_end(tmp_path):
     for check in ("missing_values", "mixed_types", "duplicates", "train_test_overlap",
                   "invalid_values"):
         assert found[check] in ("warn", "fail"), (check, found)
+    # drift: the unit change is named with its map, the type change and the broken join
+    week = json.loads((ws / "reports" / "drift-week.json").read_text())
+    found = {r["check"]: r for r in week["results"]}
+    assert found["unit_changes"]["status"] == "fail"
+    assert "bp" in found["unit_changes"]["summary"] and "mmHg -> kPa" in res.output
+    assert found["feature_drift"]["metrics"]["n_drifted"] == 1
+    drift = json.loads((ws / "reports" / "drift-batch.json").read_text())
+    found = {r["check"]: r for r in drift["results"]}
+    assert "glu" in found["schema_changes"]["summary"]
+    assert "ltg" in found["value_changes"]["summary"]
+    assert all(r["status"] != "error" for r in drift["results"] + week["results"])
     evaluation = json.loads((ws / "reports" / "evaluate-test.json").read_text())
     assert {r["check"] for r in evaluation["results"]} >= {"model_performance", "calibration"}
     assert evaluation["model"]["name"] == "diabetes-logreg"

@@ -17,7 +17,7 @@ from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..evaluation._common import features_of
 from ..result import Evidence, Table
-from ._inputs import needs_raw_rows
+from ._inputs import needs_raw_rows, numeric_as_in_reference
 from ._sample import sample_rows
 
 __all__ = ["EstimatedPerformance"]
@@ -72,8 +72,10 @@ class EstimatedPerformance(Check):
         target = ctx.data.target or ctx.reference.target
         ref_frame = ctx.reference.frame[ctx.reference.frame[target].notna()]
         ref, _ = sample_rows(ref_frame, self.max_rows, ctx.random_state)
-        cur, note = sample_rows(ctx.data.frame, self.max_rows, ctx.random_state)
         columns = features_of(ctx, ctx.data)
+        cur, note = sample_rows(ctx.data.frame[columns], self.max_rows, ctx.random_state)
+        cur, dropped = numeric_as_in_reference(ctx, cur, drop_rows=True)
+        note = "; ".join(n for n in (note, *dropped) if n)
         model = ctx.model
         if model.task == "classification":
             metric = self.metric or "accuracy"

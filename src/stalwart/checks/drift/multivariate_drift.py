@@ -13,7 +13,7 @@ from ...drift.multivariate import DomainClassifierDrift
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..result import Chart, Evidence, Table
-from ._inputs import needs_raw_rows
+from ._inputs import needs_raw_rows, numeric_as_in_reference
 from ._sample import sample_rows
 from .feature_drift import MODEL_INPUTS
 
@@ -68,6 +68,7 @@ class MultivariateDrift(Check):
         ref, ref_note = sample_rows(ctx.reference.frame[columns], self.max_rows,
                                     ctx.random_state)
         cur, cur_note = sample_rows(ctx.data.frame[columns], self.max_rows, ctx.random_state)
+        cur, coerced = numeric_as_in_reference(ctx, cur, drop_rows=False)
         result = DomainClassifierDrift(cv=self.cv, alpha=self.alpha,
                                        random_state=ctx.random_state).fit(ref).detect(cur)
         top = result.feature_contributions
@@ -80,7 +81,8 @@ class MultivariateDrift(Check):
                       x_label="feature", y_label="AUC drop")
         drivers = ", ".join(n for n, d in top[:3] if d > 0.005)
         notes = "; ".join(n for n in (ref_note and f"reference: {ref_note}",
-                                      cur_note and f"current: {cur_note}", *result.notes) if n)
+                                      cur_note and f"current: {cur_note}", *coerced,
+                                      *result.notes) if n)
         summary = (f"domain classifier AUC {result.statistic:.3f} (p = {result.p_value:.3g}) "
                    f"over {len(columns)} features"
                    + (f"; driven by {drivers}" if result.drifted and drivers else "")

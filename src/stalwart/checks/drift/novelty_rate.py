@@ -17,7 +17,7 @@ from ...novelty import NOVELTY_DETECTORS, min_calibration_size
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..result import Chart, Evidence, Table
-from ._inputs import needs_raw_rows
+from ._inputs import needs_raw_rows, numeric_as_in_reference
 from ._sample import sample_rows
 from .feature_drift import MODEL_INPUTS
 
@@ -72,6 +72,8 @@ class NoveltyRate(Check):
             return Evidence({}, "no feature shared by reference and current data")
         ref, _ = sample_rows(ctx.reference.frame[columns], self.max_rows, ctx.random_state)
         cur, note = sample_rows(ctx.data.frame[columns], self.max_rows, ctx.random_state)
+        cur, coerced = numeric_as_in_reference(ctx, cur, drop_rows=False)
+        note = "; ".join(n for n in (note, *coerced) if n)
         # detectors work on numbers: the same reference-fitted encoding the multivariate
         # tests use (standardised numbers, one-hot categories with an <other> bucket)
         encoder = TabularEncoder().fit(ref)

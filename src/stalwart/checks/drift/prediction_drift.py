@@ -14,7 +14,7 @@ from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..evaluation._common import features_of
 from ..result import Evidence, Table
-from ._inputs import needs_raw_rows
+from ._inputs import needs_raw_rows, numeric_as_in_reference
 from ._sample import sample_rows
 
 __all__ = ["PredictionDrift"]
@@ -49,6 +49,7 @@ class PredictionDrift(Check):
         columns = features_of(ctx, ctx.data)
         ref, _ = sample_rows(ctx.reference.frame[columns], self.max_rows, ctx.random_state)
         cur, _ = sample_rows(ctx.data.frame[columns], self.max_rows, ctx.random_state)
+        cur, dropped = numeric_as_in_reference(ctx, cur, drop_rows=True)
         result = BBSDDrift(ctx.model, alpha=self.alpha).fit(ref).detect(cur)
         outputs = result.details.get("outputs", [])
         rows = tuple((o.get("output"), _r(o.get("statistic")), _r(o.get("p_value")))
@@ -56,7 +57,8 @@ class PredictionDrift(Check):
         tables = (Table("Per-output Kolmogorov-Smirnov tests",
                         ("output", "KS statistic", "p-value"), rows),) if rows else ()
         summary = (f"model outputs {'moved' if result.drifted else 'did not move'}: largest "
-                   f"KS statistic {result.statistic:.3f}, Bonferroni p = {result.p_value:.3g}")
+                   f"KS statistic {result.statistic:.3f}, Bonferroni p = {result.p_value:.3g}"
+                   + "".join(f"; {n}" for n in dropped))
         return Evidence({"statistic": result.statistic, "p_value": result.p_value},
                         summary, tables)
 

@@ -5,7 +5,13 @@ value is unknown; a model then reads them as real measurements. Candidates are t
 :data:`KNOWN_SENTINELS` plus the current column's most frequent values. A candidate ``v`` is
 reported when it holds at least ``min_share`` of the current values (and at least
 ``min_count`` of them) while the reference's count at ``v`` is implausibly low for that rate:
-``P(Binomial(n_ref, current share) <= reference count) < alpha``. On raw data the masses are
+a one-sided test that the current share exceeds the reference's is significant at ``alpha``
+divided by the number of candidates examined in the call (Bonferroni: a table has many
+columns and each column many candidates): Fisher's exact test on raw counts, and
+``P(Binomial(n_ref, current share - error) <= reference count)`` on profiles. A value that is not a
+known sentinel must also hold ``min_share_other`` of the current values: repeated rows (a
+retried upload) and rounding leave small point masses at ordinary values, which are not
+placeholders. On raw data the masses are
 exact counts; on profiles they are read from the KLL CDF (``cdf(v) - cdf(v-)``), off by at
 most twice the rank error, which is added to the evidence.
 
@@ -45,25 +51,34 @@ def _shown(v: float, kind: str) -> str:
 
 def sentinel_values(ref: Mapping[str, ColumnView], cur: Mapping[str, ColumnView],
                     shared: Sequence[str], *, min_share: float = 0.005, min_count: int = 5,
-                    alpha: float = 0.001) -> list[Finding]:
+                    min_share_other: float = 0.05, alpha: float = 0.001) -> list[Finding]:
     out: list[Finding] = []
+    plans = []
     for name in shared:
         r, c = ref[name], cur[name]
         if not (r.numeric and c.numeric) or r.kind != c.kind:
             continue
+        plans.append((name, r, c, list(dict.fromkeys([*c.top_values(), *KNOWN_SENTINELS]))))
+    level = alpha / max(1, sum(len(p[3]) for p in plans))
+    for name, r, c, candidates in plans:
         slack = 2 * (r.rank_error + c.rank_error)
-        candidates = list(dict.fromkeys([*c.top_values(), *KNOWN_SENTINELS]))
         for v in candidates:
             cur_mass = c.mass(v)
             cur_count = int(round(cur_mass * c.count))
-            if cur_mass < max(min_share, slack) or cur_count < min_count:
+            known = v in KNOWN_SENTINELS or (c.kind == "datetime" and v == 0)
+            floor = min_share if known else min_share_other
+            if cur_mass < max(floor, slack) or cur_count < min_count:
                 continue
             ref_mass = r.mass(v)
             ref_count = int(round(ref_mass * r.count))
-            p = float(stats.binom.cdf(ref_count, r.count, max(cur_mass - slack, 0.0)))
-            if p >= alpha or ref_mass > cur_mass / 5:
+            if r.exact and c.exact:
+                p = float(stats.fisher_exact([[cur_count, c.count - cur_count],
+                                              [ref_count, r.count - ref_count]],
+                                             alternative="greater").pvalue)
+            else:
+                p = float(stats.binom.cdf(ref_count, r.count, max(cur_mass - slack, 0.0)))
+            if p >= level or ref_mass > cur_mass / 5:
                 continue
-            known = v in KNOWN_SENTINELS or (c.kind == "datetime" and v == 0)
             share = cur_count / c.n_rows
             out.append(Finding(
                 "sentinel_value", (name,), "warn" if share >= 0.01 else "info",

@@ -101,7 +101,9 @@ KNOWN_CONVERSIONS: tuple[tuple[str, float, float], ...] = (
 
 #: matched quantiles of the fit (the ends are trimmed: robust to a few outliers)
 QUANTILES = np.linspace(0.02, 0.98, 49)
-_SCALE_TOLERANCE = 0.05  # relative: a table entry is considered within 5 % of the fitted scale
+# relative: a table entry is considered within 5 % of the fitted scale (wider on small
+# samples, see fit_unit_change_from_quantiles)
+_SCALE_TOLERANCE = 0.05
 _IDENTITY_SCALE = 0.02
 _IDENTITY_OFFSET = 0.02  # of the reference's interquartile range
 
@@ -230,18 +232,22 @@ def fit_unit_change_from_quantiles(ref_q: np.ndarray, cur_q: np.ndarray,
     ks_after = ks(scale, offset)
     if ks_after > threshold:
         return None
-    name, alternatives, ks_known = _known(scale, ks, threshold)
+    # the fitted slope of two samples' quantiles is off by ~1/sqrt(n) (relative), so the
+    # table is searched that wide on small samples; the exact map must still pass the KS test
+    tolerance = max(_SCALE_TOLERANCE, 3.0 / np.sqrt(max(min(n_reference, n_current), 1)))
+    name, alternatives, ks_known = _known(scale, ks, threshold, tolerance)
     return UnitChange(scale, offset, r2, ks_before, ks_after, threshold, name, alternatives,
                       ks_known, approximate)
 
 
-def _known(scale: float, ks: Callable[[float, float], float], threshold: float
+def _known(scale: float, ks: Callable[[float, float], float], threshold: float,
+           tolerance: float = _SCALE_TOLERANCE
            ) -> tuple[str | None, tuple[str, ...], float | None]:
     """The table entry whose exact map fits best, if it fits within ``threshold``."""
     best: tuple[float, float, float] | None = None
     scored: list[tuple[float, str, float, float]] = []
     for name, s, o in KNOWN_CONVERSIONS:
-        if abs(np.log(scale / s)) > np.log1p(_SCALE_TOLERANCE):
+        if abs(np.log(scale / s)) > np.log1p(tolerance):
             continue
         if best is None or (s, o) != best[:2]:
             best = (s, o, ks(s, o))

@@ -152,3 +152,13 @@ def _peak(n_chunks: int, rows: int = 8_000) -> int:
 def test_memory_is_constant_in_the_number_of_rows():
     small, large = _peak(2), _peak(20)
     assert large < 1.5 * small, (small, large)
+
+
+def test_bad_query_arguments():
+    p = profile(pd.DataFrame({"x": [1.0, 2.0], "c": ["a", "b"]}))
+    with pytest.raises(ParameterError, match=r"values in \[0, 1\]"):
+        p["x"].quantiles([0.5, 1.5])
+    with pytest.raises(ParameterError, match="'chars' or 'words'"):
+        p["c"].length_quantiles([0.5], unit="bytes")
+    assert np.isnan(p["c"].quantiles([0.5])).all() and np.isnan(p["c"].rank_error)
+    assert np.isnan(p["x"].cdf([np.nan]))[0] and p["x"].cdf([1.5]).tolist() == [0.5]

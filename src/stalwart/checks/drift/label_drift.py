@@ -52,7 +52,7 @@ class LabelDrift(Check):
                              method=self.method, alpha=self.alpha)
         column = result.details["report"]["columns"][0]
         if not column.get("tested", column.get("statistic") is not None):
-            return Evidence({}, f"label drift not tested: {column.get('note')}")
+            return Evidence({"drifted": None}, f"label drift not tested: {column.get('note')}")
         chart = distribution_chart(target, result.drifted, column.get("reference_hist"),
                                    column.get("current_hist"))
         metrics = {"drifted": int(result.drifted), "statistic": result.statistic,

@@ -64,7 +64,8 @@ class MultivariateDrift(Check):
                    [c for c in ctx.reference.schema.with_role(*MODEL_INPUTS)
                     if c in ctx.data.schema])
         if not columns:
-            return Evidence({}, "no feature shared by reference and current data to compare")
+            return Evidence({"auc": None, "p_value": None},
+                            "no feature shared by reference and current data to compare")
         ref, ref_note = sample_rows(ctx.reference.frame[columns], self.max_rows,
                                     ctx.random_state)
         cur, cur_note = sample_rows(ctx.data.frame[columns], self.max_rows, ctx.random_state)

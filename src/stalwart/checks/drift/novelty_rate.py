@@ -23,6 +23,9 @@ from .feature_drift import MODEL_INPUTS
 
 __all__ = ["NoveltyRate"]
 
+#: the gated metrics, undefined (so their conditions skip) when nothing could be tested
+_UNTESTED = {"excess_novel_share": None, "significant_excess": None}
+
 
 @register_check
 class NoveltyRate(Check):
@@ -69,7 +72,7 @@ class NoveltyRate(Check):
         columns = [c for c in ctx.reference.schema.with_role(*MODEL_INPUTS)
                    if c in ctx.data.schema]
         if not columns:
-            return Evidence({}, "no feature shared by reference and current data")
+            return Evidence(_UNTESTED, "no feature shared by reference and current data")
         ref, _ = sample_rows(ctx.reference.frame[columns], self.max_rows, ctx.random_state)
         cur, note = sample_rows(ctx.data.frame[columns], self.max_rows, ctx.random_state)
         cur, coerced = numeric_as_in_reference(ctx, cur, drop_rows=False)
@@ -81,7 +84,7 @@ class NoveltyRate(Check):
             false_flag_rate=self.false_flag_rate, random_state=ctx.random_state)
         need = min_calibration_size(self.false_flag_rate)
         if round(len(ref) * 0.3) < need:
-            return Evidence({}, f"not tested: the reference has {len(ref)} rows; calibrating "
+            return Evidence(_UNTESTED, f"not tested: the reference has {len(ref)} rows; calibrating "
                                 f"a {self.false_flag_rate:g} false-flag rate needs {need} "
                                 f"held-out rows, so at least {int(need / 0.3) + 1} rows")
         detector.fit(encoder.transform(ref, "reference"))

@@ -6,8 +6,9 @@ only, how to map each column to numbers, so that the current data is mapped the 
 - numeric (and boolean, and datetime as seconds) columns are standardised with the
   reference mean and standard deviation; a column constant in the reference keeps scale 1
   (its reference values become 0, so any current deviation still shows) and is noted;
-  missing values are imputed with the reference mean (0 after standardising) and, when the
-  reference itself has missing values in the column, a 0/1 missing indicator is added;
+  missing (and infinite) values are imputed with the reference mean (0 after standardising)
+  and, when the reference itself has missing values in the column, a 0/1 missing indicator
+  is added;
 - categorical columns are one-hot encoded over the ``max_categories`` most frequent
   reference categories (missing is a category of its own), plus one ``<other>`` column that
   catches rarer and unseen categories; or ``categorical="ordinal"``: one column holding the
@@ -198,7 +199,9 @@ def _numeric_view(s: pd.Series) -> tuple[str, np.ndarray, bool]:
         secs = s.astype("int64").to_numpy(dtype=np.float64) / 1e9
         return "numeric", np.where(s.isna().to_numpy(), np.nan, secs), True
     if pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
-        return "numeric", s.to_numpy(dtype=np.float64, na_value=np.nan), False
+        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        # an infinity has no distance to anything: it is treated (and imputed) as missing
+        return "numeric", np.where(np.isinf(values), np.nan, values), False
     return "categorical", np.empty(0), False
 
 

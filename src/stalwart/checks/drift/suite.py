@@ -79,8 +79,17 @@ def check_drift(reference: Any, current: Any, *, model: Any = None, target: str 
     suite = drift_suite(checks=checks, options=options)
     given = isinstance(reference, DatasetProfile) or isinstance(current, DatasetProfile)
     if not (profiles or given):
-        return suite.run(current, reference=reference, model=model, target=target,
-                         random_state=random_state, settings=settings, on_check=on_check)
+        # labels usually arrive later than the inputs: the target may be in the reference
+        # only (then label drift skips and performance is estimated without labels)
+        cur = _table(current, target, "data")
+        ref = _table(reference, target, "reference")
+        if target is not None and cur.target is None and ref.target is None:
+            from ...exceptions import SchemaError
+            raise SchemaError("target column", expected="a column of the reference or the "
+                              "current data", got=f"{target!r}, in neither",
+                              fix="pass the label column's name, or no target")
+        return suite.run(cur, reference=ref, model=model, random_state=random_state,
+                         settings=settings, on_check=on_check)
     settings = settings or Settings.from_env()
     seed = settings.random_state if random_state is None else random_state
     ref_p = reference if isinstance(reference, DatasetProfile) else profile(reference)
@@ -97,6 +106,16 @@ def check_drift(reference: Any, current: Any, *, model: Any = None, target: str 
     return suite.run_context(ctx, settings=settings, on_check=on_check,
                              data_summary=_summary(cur_p, "current (profile)"),
                              reference_summary=_summary(ref_p, "reference (profile)"))
+
+
+def _table(data: Any, target: str | None, name: str) -> Dataset:
+    if isinstance(data, Dataset):
+        return data
+    from ...data import to_pandas
+
+    frame = to_pandas(data, what=name)
+    return Dataset.from_any(frame, target=target if target in frame.columns else None,
+                            name=name)
 
 
 _DTYPES = {"numeric": "float64", "boolean": "boolean", "datetime": "datetime64[ns]"}

@@ -122,3 +122,15 @@ def test_suite_options_and_unknown_names():
     assert suite.checks[0].alpha == 0.01 and suite.reference_schema == "own"
     with pytest.raises(ParameterError, match="unknown"):
         drift_suite(checks=["nope"])
+
+
+def test_labels_may_arrive_later(reference):
+    model = LogisticRegression().fit(reference[["age", "temp", "score"]], reference["y"])
+    current = _table(2000, 5).drop(columns="y")
+    result = check_drift(reference, current, target="y", model=model,
+                         checks=["label_drift", "estimated_performance", "feature_drift"])
+    assert result.by_check("label_drift").status is Status.SKIP
+    assert result.by_check("estimated_performance").status is Status.PASS
+    assert "y" not in {row[0] for row in result.by_check("feature_drift").tables[0].rows}
+    with pytest.raises(Exception, match="in neither"):
+        check_drift(reference.drop(columns="y"), current, target="y")

@@ -13,13 +13,13 @@ point masses are off by at most the KLL rank error (``rank_error``, stated in th
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ...stats.profile._types import tally, type_names
 
 __all__ = ["ColumnView", "container_types", "type_counts"]
 
@@ -31,49 +31,12 @@ def container_types() -> tuple[str, ...]:
     return _CONTAINERS
 
 
-def _type_name(t: type) -> str:
-    """Python-level type tally names, as in the profile contract."""
-    if issubclass(t, (bool, np.bool_)):
-        return "bool"
-    if issubclass(t, (int, np.integer)):
-        return "int"
-    if issubclass(t, (float, np.floating, decimal.Decimal)):
-        return "float"
-    if issubclass(t, str):
-        return "str"
-    if issubclass(t, (dt.date, dt.time, np.datetime64, pd.Timestamp)):
-        return "datetime"
-    if issubclass(t, (list, tuple, set, frozenset, np.ndarray)):
-        return "list"
-    if issubclass(t, dict):
-        return "dict"
-    if issubclass(t, (bytes, bytearray)):
-        return "bytes"
-    return "other"
-
-
 def type_counts(s: pd.Series) -> dict[str, int]:
-    """Tally non-missing values by Python-level type (the profile's ``type_counts``)."""
-    present = s.dropna()
-    if len(present) == 0:
-        return {}
-    dtype = s.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return {"bool": len(present)}
-    if pd.api.types.is_integer_dtype(dtype):
-        return {"int": len(present)}
-    if pd.api.types.is_float_dtype(dtype):
-        return {"float": len(present)}
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return {"datetime": len(present)}
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
-        return {"str": len(present)}
-    # object / categorical: each distinct type is classified once
-    tally = present.astype(object).map(type).value_counts(sort=False)
-    out: dict[str, int] = {}
-    for t, n in tally.items():
-        name = _type_name(t)
-        out[name] = out.get(name, 0) + int(n)
+    """Tally non-missing values by Python-level type (the profile's ``type_counts``, by the
+    profile's own type naming, so both paths of the diagnosis agree)."""
+    missing = s.isna().to_numpy()
+    out = tally(type_names(s, missing), len(s), int(missing.sum()))
+    out.pop("null", None)
     return out
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .._config import Settings
 from .._version import __version__
 from ..data import Dataset
 from ..exceptions import ParameterError
-from .check import Check, CheckContext
+from .check import CHECKS, Check, CheckContext
 from .result import CheckResult, Status, SuiteResult
 
-__all__ = ["Suite"]
+__all__ = ["Suite", "build_suite", "load_checks"]
 
 
 class Suite:
@@ -135,3 +136,26 @@ def _align_reference(reference: Any, current: Dataset) -> Dataset:
                           got=f"missing columns {missing[:10]}",
                           fix="pass a reference with the same columns (or drop them from the data)")
     return Dataset.from_any(frame[current.schema.names], schema=current.schema, name="reference")
+
+
+def load_checks(catalogue: Mapping[str, str], package: str) -> None:
+    """Import the module of every check in ``catalogue`` (name -> module under
+    ``package``): each registers its check on import."""
+    for module in catalogue.values():
+        importlib.import_module(f"{package}.{module}")
+
+
+def build_suite(name: str, catalogue: Mapping[str, str], package: str, *,
+                checks: Sequence[str] | None, options: Mapping[str, Mapping[str, Any]] | None,
+                description: str, what: str, **suite_options: Any) -> Suite:
+    """A suite of the checks of ``catalogue`` (all, in its order, or the ``checks`` named),
+    each built with its ``options``; unknown names are a :class:`ParameterError`."""
+    load_checks(catalogue, package)
+    names = list(catalogue) if checks is None else list(checks)
+    options = dict(options or {})
+    unknown = [n for n in list(names) + list(options) if n not in catalogue]
+    if unknown:
+        raise ParameterError(what, expected=f"names among {list(catalogue)}",
+                             got=f"unknown {unknown}", fix="pick names from the list")
+    instances: list[Check] = [CHECKS.get(n)(**dict(options.get(n, {}))) for n in names]
+    return Suite(name, instances, description=description, **suite_options)

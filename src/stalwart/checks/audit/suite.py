@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..check import CHECKS, Check
 from ..result import SuiteResult
-from ..suite import Suite
+from ..suite import Suite, build_suite, load_checks
 
 __all__ = ["AUDIT_CHECKS", "audit", "audit_suite"]
 
@@ -31,8 +29,7 @@ AUDIT_CHECKS: dict[str, str] = {
 
 
 def _load() -> None:
-    for module in AUDIT_CHECKS.values():
-        importlib.import_module(f"{__package__}.{module}")
+    load_checks(AUDIT_CHECKS, __package__)
 
 
 def audit_suite(*, checks: Sequence[str] | None = None,
@@ -42,16 +39,9 @@ def audit_suite(*, checks: Sequence[str] | None = None,
     >>> audit_suite(checks=["missing_values"]).checks
     [MissingValues(...)]
     """
-    _load()
-    names = list(AUDIT_CHECKS) if checks is None else list(checks)
-    options = dict(options or {})
-    unknown = [n for n in list(names) + list(options) if n not in AUDIT_CHECKS]
-    if unknown:
-        from ...exceptions import ParameterError
-        raise ParameterError("audit checks", expected=f"names among {list(AUDIT_CHECKS)}",
-                             got=f"unknown {unknown}", fix="pick names from the list")
-    instances: list[Check] = [CHECKS.get(n)(**dict(options.get(n, {}))) for n in names]
-    return Suite("data_audit", instances, description="Fitness of a table for training or scoring")
+    return build_suite('data_audit', AUDIT_CHECKS, __package__, checks=checks, options=options,
+                       description='Fitness of a table for training or scoring',
+                       what='audit checks')
 
 
 def audit(data: Any, *, target: str | None = None, reference: Any = None,

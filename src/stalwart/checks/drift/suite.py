@@ -10,7 +10,6 @@ error bounds in docs/profiles.md), and checks that need raw rows skip, saying so
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,11 +17,10 @@ import pandas as pd
 
 from ..._config import Settings
 from ...data import Dataset
-from ...exceptions import ParameterError
 from ...stats.profile import DatasetProfile, profile
-from ..check import CHECKS, Check, CheckContext
+from ..check import Check, CheckContext
 from ..result import CheckResult, SuiteResult
-from ..suite import Suite
+from ..suite import Suite, build_suite, load_checks
 from ._inputs import PROFILES, TARGET
 
 __all__ = ["DRIFT_CHECKS", "check_drift", "drift_suite"]
@@ -42,8 +40,7 @@ DRIFT_CHECKS: dict[str, str] = {
 
 
 def _load() -> None:
-    for module in DRIFT_CHECKS.values():
-        importlib.import_module(f"{__package__}.{module}")
+    load_checks(DRIFT_CHECKS, __package__)
 
 
 def drift_suite(*, checks: Sequence[str] | None = None,
@@ -51,18 +48,11 @@ def drift_suite(*, checks: Sequence[str] | None = None,
     """The drift suite; ``checks`` picks a subset, ``options`` sets check options.
 
     >>> drift_suite(checks=["feature_drift"], options={"feature_drift": {"alpha": 0.01}}).checks
-    [FeatureDrift(alpha=0.01)]
+    [FeatureDrift(..., alpha=0.01, ...)]
     """
-    _load()
-    names = list(DRIFT_CHECKS) if checks is None else list(checks)
-    options = dict(options or {})
-    unknown = [n for n in list(names) + list(options) if n not in DRIFT_CHECKS]
-    if unknown:
-        raise ParameterError("drift checks", expected=f"names among {list(DRIFT_CHECKS)}",
-                             got=f"unknown {unknown}", fix="pick names from the list")
-    instances: list[Check] = [CHECKS.get(n)(**dict(options.get(n, {}))) for n in names]
-    return Suite("drift", instances, reference_schema="own",
-                 description="What changed between reference (training) and current data")
+    return build_suite('drift', DRIFT_CHECKS, __package__, checks=checks, options=options,
+                       description='What changed between reference (training) and current data',
+                       what='drift checks', reference_schema="own")
 
 
 def check_drift(reference: Any, current: Any, *, model: Any = None, target: str | None = None,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..check import CHECKS, Check
 from ..result import SuiteResult
-from ..suite import Suite
+from ..suite import Suite, build_suite, load_checks
 
 __all__ = ["EVALUATION_CHECKS", "evaluate_suite_run", "evaluation_suite"]
 
@@ -23,8 +21,7 @@ EVALUATION_CHECKS: dict[str, str] = {
 
 
 def _load() -> None:
-    for module in EVALUATION_CHECKS.values():
-        importlib.import_module(f"{__package__}.{module}")
+    load_checks(EVALUATION_CHECKS, __package__)
 
 
 def evaluation_suite(*, checks: Sequence[str] | None = None,
@@ -34,18 +31,9 @@ def evaluation_suite(*, checks: Sequence[str] | None = None,
     >>> evaluation_suite(checks=["calibration"], options={"calibration": {"max_ece": 0.1}}).checks
     [Calibration(n_bins=15, max_ece=0.1)]
     """
-    _load()
-    names = list(EVALUATION_CHECKS) if checks is None else list(checks)
-    options = dict(options or {})
-    unknown = [n for n in list(names) + list(options) if n not in EVALUATION_CHECKS]
-    if unknown:
-        from ...exceptions import ParameterError
-        raise ParameterError("evaluation checks",
-                             expected=f"names among {list(EVALUATION_CHECKS)}",
-                             got=f"unknown {unknown}", fix="pick names from the list")
-    instances: list[Check] = [CHECKS.get(n)(**dict(options.get(n, {}))) for n in names]
-    return Suite("model_evaluation", instances,
-                 description="Pre-deployment tests of a model on held-out data")
+    return build_suite('model_evaluation', EVALUATION_CHECKS, __package__, checks=checks, options=options,
+                       description='Pre-deployment tests of a model on held-out data',
+                       what='evaluation checks')
 
 
 def evaluate_suite_run(data: Any, *, model: Any, target: str, reference: Any = None,

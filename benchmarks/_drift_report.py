@@ -100,6 +100,10 @@ def _headline(run: Mapping[str, Any], summ: Mapping[str, Mapping[str, Any]]) -> 
                    f"wall time, {rc:.1f}x CPU time (target at least {EVIDENTLY_TARGET:.0f}x: "
                    f"wall {_verdict(r >= EVIDENTLY_TARGET)}, CPU "
                    f"{_verdict(rc >= EVIDENTLY_TARGET)}).")
+        if e["cpu"] < 0.8 * e["time"]:
+            out.append(f"  Evidently's {'run' if e['runs'] == 1 else 'runs'} at this size "
+                       f"had the CPU for only {100 * e['cpu'] / e['time']:.0f} % of the wall "
+                       "time (the machine was busy), so the CPU-time ratio is the fairer one.")
     elif s and largest is not None:
         why = run["sizes"][largest]["failed"].get("evidently") or \
             run["skipped"].get("evidently", "not run")
@@ -112,6 +116,15 @@ def _headline(run: Mapping[str, Any], summ: Mapping[str, Mapping[str, Any]]) -> 
                        f"**{x['extra_ratio']:.2f}x** the data's size at its peak "
                        f"({_mib(x['extra'])} of {_mib(x['data_bytes'])} MiB; target at most "
                        f"{MEMORY_TARGET:.0f}x: {_verdict(x['extra_ratio'] <= MEMORY_TARGET)}).")
+    for rows, by_side in summ.items():
+        peers = [f"{SIDE_TITLES[p].split(' ')[0]}"
+                 + (" (one chunk)" if p == "nannyml" else " (10 chunks)" if p == "nannyml_chunked"
+                    else "") + f" {len(by_side[p]['flagged'])}"
+                 for p in ("evidently", "nannyml", "nannyml_chunked", "whylogs", "scipy")
+                 if p in by_side]
+        if peers:
+            out.append(f"- Columns flagged at {int(rows):,} rows by the others (5 planted): "
+                       + ", ".join(peers) + ".")
     ok = [r for r in run.get("stream", []) if "error" not in r]
     if len(ok) >= 2:
         lo, hi = min(ok, key=lambda r: r["rows"]), max(ok, key=lambda r: r["rows"])
@@ -145,7 +158,11 @@ def _machine(run: Mapping[str, Any]) -> list[str]:
     own = [s for s in ("scipy", "stalwart", "stalwart_profile") if s in seen]
     groups = ([("scipy and stalwart", seen[own[0]])] if own else []) + [
         (side, r) for side, r in seen.items() if side not in own]
+    shown = []
     for who, r in groups:
+        if r["versions"] in shown:  # a second side of the same environment
+            continue
+        shown.append(r["versions"])
         libs = ", ".join(f"{k} {v}" for k, v in r["versions"].items())
         out.append(f"| {who} side | Python {r['python']}; {libs} |")
     return out + [""]
@@ -168,9 +185,19 @@ def _data(run: Mapping[str, Any], summ: Mapping[str, Mapping[str, Any]]) -> list
         sizes = sorted({f"{_mib(v['data_bytes'])} ({k})" for k, v in summ[rows].items()
                         if k in ("scipy", "evidently")})
         out.append(f"| {int(rows):,} | {_mib(size['file_bytes'])} | {'; '.join(sizes)} |")
-    out += ["", "In memory is `memory_usage(deep=True)` of both frames on that side: pandas 3 "
-            "(stalwart, scipy) keeps strings in Arrow buffers, pandas 2 (the peers) as "
-            "Python objects. Memory ratios use each side's own size.", ""]
+    by_major: dict[str, list[str]] = {}
+    for size in run["sizes"].values():
+        for side, runs in size["sides"].items():
+            if runs:
+                major = str(runs[0]["versions"].get("pandas", "?")).split(".")[0]
+                name = SIDE_TITLES[side].split(" ")[0]
+                if name not in by_major.setdefault(major, []):
+                    by_major[major].append(name)
+    kept = {"3": "keeps strings in Arrow buffers", "2": "as Python objects"}
+    out += ["", "In memory is `memory_usage(deep=True)` of both frames on that side: "
+            + ", ".join(f"pandas {m} ({', '.join(names)}) {kept.get(m, '')}".rstrip()
+                        for m, names in sorted(by_major.items(), reverse=True))
+            + ". Memory ratios use each side's own size.", ""]
     return out
 
 
@@ -206,12 +233,34 @@ def _results(run: Mapping[str, Any], summ: Mapping[str, Mapping[str, Any]]) -> l
         size = run["sizes"][rows]
         for side, why in size["failed"].items():
             out.append(f"| {SIDE_TITLES[side]} | 0 | {why} | | | | | | | | | | | | |")
+        out += _gate_notes(run, rows)
         unstable = [SIDE_TITLES[s] for s, v in by_side.items() if not v["stable"]]
         if unstable:
             out += ["", "Flags differed between runs (last run shown): " + ", ".join(unstable)
                     + "."]
         out.append("")
     return out
+
+
+def _gate_notes(run: Mapping[str, Any], rows: str) -> list[str]:
+    """Why stalwart left out a column the scipy baseline flagged (its effect-size gate)."""
+    sides = run["sizes"][rows]["sides"]
+    if not sides.get("scipy") or not sides.get("stalwart"):
+        return []
+    base, ours = sides["scipy"][-1], sides["stalwart"][-1]
+    out = []
+    for column in base["flagged"]:
+        d = ours.get("detail", {}).get(column)
+        if column in ours["flagged"] or not d or d.get("adjusted_p") is None:
+            continue
+        gate = f" (threshold {d['effect_threshold']:g})" if d.get("effect_threshold") else ""
+        p_base = base["detail"]["adjusted_p"][column]
+        out.append(f"- scipy flags `{column}` (adjusted p {p_base:.3g}); "
+                   f"stalwart runs the same {d['method']} test (adjusted p "
+                   f"{d['adjusted_p']:.3g}) but its default decision also needs the effect "
+                   f"size past its threshold, and the {d['effect_name']} effect is "
+                   f"{d['effect']:.3g}{gate}.")
+    return ([""] + out) if out else []
 
 
 def _parts(run: Mapping[str, Any]) -> list[str]:

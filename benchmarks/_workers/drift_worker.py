@@ -107,7 +107,8 @@ def prepare_stalwart() -> dict[str, Any]:
 def _stalwart_detail(report: Any) -> dict[str, Any]:
     return {c.column: {"method": c.method, "statistic": c.statistic,
                        "adjusted_p": c.adjusted_p_value, "effect": c.effect_size,
-                       "effect_name": c.effect_name, "drifted": c.drifted}
+                       "effect_name": c.effect_name, "effect_threshold": c.effect_threshold,
+                       "drifted": c.drifted}
             for c in report.columns}
 
 
@@ -238,7 +239,8 @@ SIDES = {"scipy": (prepare_scipy, run_scipy), "stalwart": (prepare_stalwart, run
          "stalwart_profile": (prepare_stalwart_profile, run_stalwart_profile),
          "evidently": (prepare_evidently, run_evidently),
          "nannyml": (prepare_nannyml, run_nannyml),
-         "nannyml_chunked": (prepare_nannyml, run_nannyml_chunked), "whylogs": (prepare_whylogs, run_whylogs)}
+         "nannyml_chunked": (prepare_nannyml, run_nannyml_chunked),
+         "whylogs": (prepare_whylogs, run_whylogs)}
 
 
 def _common() -> dict[str, Any]:

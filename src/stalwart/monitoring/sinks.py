@@ -1,0 +1,300 @@
+"""Where a :class:`~stalwart.monitoring.client.Monitor` sends its batches.
+
+A sink has two methods, ``send_events(events)`` and ``send_labels(labels)``; returning
+normally means the batch is *acknowledged*. A sink signals failure by raising
+:class:`TransientSinkError` (retried with backoff, then spilled to the local file) or
+:class:`RejectedBatchError` (never retried: written to the dead-letter file with the
+message). ``close()`` releases connections.
+
+- :class:`HttpSink`: POSTs to a stalwart server's ``/api/v1/events`` and ``/api/v1/labels``.
+- :class:`StoreSink`: writes straight into a store (``ingest_events`` / ``add_labels``).
+- :class:`MemorySink`: keeps everything in memory (tests, notebooks).
+
+>>> sink = MemorySink()
+>>> sink.send_events([{"event_id": "a", "features": {"x": 1}}])
+>>> sink.send_labels([{"event_id": "a", "label": 1}])
+>>> sorted(sink.events), sink.labels["a"]["label"]
+(['a'], 1)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+from .._json import jsonable
+from .._optional import require
+from ..exceptions import InputError, ParameterError, StalwartError
+
+__all__ = [
+    "HttpSink",
+    "MemorySink",
+    "RejectedBatchError",
+    "Sink",
+    "SpillFile",
+    "StoreSink",
+    "TransientSinkError",
+]
+
+
+class TransientSinkError(StalwartError):
+    """The sink could not take the batch now (down, overloaded, timed out): retry later."""
+
+
+class RejectedBatchError(StalwartError):
+    """The sink refused the batch for good (bad request): do not retry; dead-letter it."""
+
+
+class Sink(Protocol):
+    def send_events(self, events: list[dict[str, Any]]) -> None: ...
+
+    def send_labels(self, labels: list[dict[str, Any]]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def encode(payload: Any) -> bytes:
+    """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe."""
+    return json.dumps(jsonable(payload), separators=(",", ":"), allow_nan=False).encode()
+
+
+_RETRYABLE_4XX = frozenset({408, 429})
+
+
+class HttpSink:
+    """POST batches to a stalwart server with a bearer token.
+
+    2xx acknowledges; 4xx other than 408/429 rejects (dead letter, with the server's
+    message); 5xx, 408, 429, timeouts and connection errors are transient.
+    """
+
+    def __init__(self, base_url: str, *, token: str, timeout: float = 5.0) -> None:
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise ParameterError("HttpSink base_url", expected="an http(s):// URL",
+                                 got=repr(base_url), fix="pass e.g. 'http://127.0.0.1:8000'")
+        if not token:
+            raise ParameterError("HttpSink token", expected="a non-empty token with the "
+                                 "ingest scope", got=repr(token),
+                                 fix="create a token on the server and pass token=...")
+        if not timeout or timeout <= 0:
+            raise ParameterError("HttpSink timeout", expected="a positive number of seconds",
+                                 got=repr(timeout), fix="pass e.g. timeout=5")
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = float(timeout)
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def _http(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                httpx = require("httpx", extra="server", purpose="HttpSink")
+                self._client = httpx.Client(
+                    timeout=self.timeout,
+                    headers={"Authorization": f"Bearer {self.token}",
+                             "Content-Type": "application/json"})
+            return self._client
+
+    def _post(self, path: str, payload: dict[str, Any]) -> None:
+        client = self._http()
+        httpx = require("httpx", extra="server")
+        try:
+            response = client.post(f"{self.base_url}{path}", content=encode(payload))
+        except httpx.HTTPError as exc:  # connection refused, timeout, protocol error
+            raise TransientSinkError(f"POST {path}: {type(exc).__name__}: {exc}") from exc
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        message = f"POST {path}: HTTP {status}: {response.text[:2000]}"
+        if 400 <= status < 500 and status not in _RETRYABLE_4XX:
+            raise RejectedBatchError(message)
+        raise TransientSinkError(message)
+
+    def send_events(self, events: list[dict[str, Any]]) -> None:
+        self._post("/api/v1/events", {"events": events})
+
+    def send_labels(self, labels: list[dict[str, Any]]) -> None:
+        self._post("/api/v1/labels", {"labels": labels})
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def __repr__(self) -> str:
+        return f"HttpSink({self.base_url!r})"
+
+
+class StoreSink:
+    """Write batches into a store: anything with ``ingest_events`` and ``add_labels``.
+
+    An :class:`~stalwart.exceptions.InputError` from the store rejects the batch (dead
+    letter); any other exception (database down, lock timeout) is transient.
+    """
+
+    def __init__(self, store: Any) -> None:
+        for method in ("ingest_events", "add_labels"):
+            if not callable(getattr(store, method, None)):
+                raise ParameterError("StoreSink store", expected="an object with "
+                                     "ingest_events(events) and add_labels(labels)",
+                                     got=type(store).__name__,
+                                     fix="pass a stalwart.store Store")
+        self.store = store
+
+    def _call(self, method: str, records: list[dict[str, Any]]) -> None:
+        try:
+            getattr(self.store, method)(records)
+        except InputError as exc:
+            raise RejectedBatchError(f"{method}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - anything else may pass: retry
+            raise TransientSinkError(f"{method}: {type(exc).__name__}: {exc}") from exc
+
+    def send_events(self, events: list[dict[str, Any]]) -> None:
+        self._call("ingest_events", events)
+
+    def send_labels(self, labels: list[dict[str, Any]]) -> None:
+        self._call("add_labels", labels)
+
+    def close(self) -> None:
+        return None
+
+
+class MemorySink:
+    """Keep events and labels in memory, keyed by event id (idempotent like the server).
+
+    ``received`` counts every event the sink was handed, duplicates included, so a test
+    can check that nothing arrived twice.
+    """
+
+    def __init__(self) -> None:
+        self.events: dict[str, dict[str, Any]] = {}
+        self.labels: dict[str, dict[str, Any]] = {}
+        self.received = 0
+        self.batches = 0
+        self._lock = threading.Lock()
+
+    def send_events(self, events: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self.batches += 1
+            self.received += len(events)
+            for event in events:
+                self.events[str(event["event_id"])] = event
+
+    def send_labels(self, labels: list[dict[str, Any]]) -> None:
+        with self._lock:
+            for label in labels:
+                self.labels[str(label["event_id"])] = label
+
+    def close(self) -> None:
+        return None
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+class SpillFile:
+    """The local JSON-lines file where records wait while the sink is down.
+
+    Each line is ``{"kind": "event" | "label", "record": {...}}``. Appends are flushed
+    at once and fsync'd in batches (:meth:`sync`). To re-send, :meth:`take` moves the file
+    aside to ``<name>.sending`` (new spills go to a fresh file meanwhile); the
+    ``.sending`` file is deleted, or rewritten with what is left, only after the sink
+    acknowledged, so a crash at any point loses nothing. Rejected records go to the
+    dead-letter file ``<stem>.dead<suffix>`` beside it, with the sink's message.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.sending_path = self.path.with_name(self.path.name + ".sending")
+        self.dead_path = self.path.with_name(f"{self.path.stem}.dead{self.path.suffix}")
+        self._lock = threading.Lock()
+        self._handle: Any = None
+        self._unsynced = 0
+
+    def append(self, kind: str, records: list[dict[str, Any]], *, sync: bool = False) -> None:
+        if not records:
+            return
+        data = b"".join(encode({"kind": kind, "record": r}) + b"\n" for r in records)
+        with self._lock:
+            if self._handle is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = open(self.path, "ab")  # noqa: SIM115 - kept open
+            self._handle.write(data)
+            self._handle.flush()
+            self._unsynced += len(records)
+            if sync:
+                self._sync_locked()
+
+    def _sync_locked(self) -> None:
+        if self._handle is not None and self._unsynced:
+            os.fsync(self._handle.fileno())
+            self._unsynced = 0
+
+    def sync(self) -> None:
+        with self._lock:
+            self._sync_locked()
+
+    def dead_letter(self, kind: str, records: list[dict[str, Any]], message: str) -> None:
+        data = b"".join(encode({"kind": kind, "record": r, "error": message}) + b"\n"
+                        for r in records)
+        with self._lock:
+            self.dead_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.dead_path, "ab") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+
+    def pending(self) -> bool:
+        """Whether anything waits to be re-sent."""
+        for p in (self.sending_path, self.path):
+            try:
+                if p.stat().st_size > 0:
+                    return True
+            except FileNotFoundError:
+                pass
+        return False
+
+    def take(self) -> list[tuple[str, dict[str, Any]]]:
+        """The records to re-send (the ``.sending`` file, made from the spill file if need be)."""
+        with self._lock:
+            if not self.sending_path.exists():
+                if not self.path.exists() or self.path.stat().st_size == 0:
+                    return []
+                if self._handle is not None:
+                    self._sync_locked()
+                    self._handle.close()
+                    self._handle = None
+                os.replace(self.path, self.sending_path)
+        records: list[tuple[str, dict[str, Any]]] = []
+        with open(self.sending_path, "rb") as handle:
+            for line in handle:
+                try:
+                    item = json.loads(line)
+                    records.append((item["kind"], item["record"]))
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line torn by a crash mid-write: nothing acknowledged it
+        return records
+
+    def finish(self, remaining: list[tuple[str, dict[str, Any]]]) -> None:
+        """Drop the acknowledged records: delete ``.sending`` or keep only ``remaining``."""
+        if not remaining:
+            self.sending_path.unlink(missing_ok=True)
+            return
+        tmp = self.sending_path.with_name(self.sending_path.name + ".tmp")
+        with open(tmp, "wb") as handle:
+            for kind, record in remaining:
+                handle.write(encode({"kind": kind, "record": record}) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.sending_path)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._handle is not None:
+                self._sync_locked()
+                self._handle.close()
+                self._handle = None

@@ -1,0 +1,190 @@
+"""``monitor.wrap(model)``: the model's ``predict`` with every row logged.
+
+The wrapper times the model's own call, copies the inputs and answers (a few numpy
+copies), and queues ONE record per call; the background thread turns it into one event
+per row (features by name, ``prediction``, ``proba`` per class, the call's latency and
+``metadata={"batch_rows": n}``). The model's answer is returned unchanged.
+
+Row ids are ``<wrapper id>-<call number>-<row>`` unless ``event_ids=`` is passed;
+``last_event_ids`` gives the ids of the last call (to join labels later).
+
+>>> import numpy as np
+>>> from stalwart.monitoring.client import Monitor
+>>> from stalwart.monitoring.sinks import MemorySink
+>>> class Doubler:
+...     def predict(self, X):
+...         return np.asarray(X)[:, 0] * 2
+>>> sink = MemorySink()
+>>> with Monitor(sink, model="m", model_version="1", spill_path=None) as monitor:
+...     model = monitor.wrap(Doubler(), feature_names=["a", "b"])
+...     model.predict(np.array([[1.0, 5.0], [2.0, 6.0]])).tolist()
+...     ids = model.last_event_ids
+[2.0, 4.0]
+>>> event = sink.events[ids[1]]
+>>> event["features"], event["outputs"]["prediction"], event["metadata"]
+({'a': 2.0, 'b': 6.0}, 4.0, {'batch_rows': 2})
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import DataError, ModelError
+
+__all__ = ["MonitoredModel"]
+
+
+class _CallRecord:
+    """One wrapped call, expanded into per-row events by the background thread."""
+
+    __slots__ = ("names", "values", "preds", "proba", "classes", "latency", "when",
+                 "ids", "prefix", "segment", "model", "version")
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def expand(self) -> list[dict[str, Any]]:
+        rows = self.values.tolist()
+        preds = self.preds.tolist()
+        n = len(preds)
+        ids = self.ids if self.ids is not None else [f"{self.prefix}-{i}" for i in range(n)]
+        stamp = dt.datetime.fromtimestamp(self.when, dt.timezone.utc).isoformat()
+        names = self.names
+        if self.proba is not None:
+            keys = [str(c) for c in self.classes]
+            probas: list[Any] = [dict(zip(keys, p)) for p in self.proba.tolist()]
+        else:
+            probas = [None] * n
+        return [{
+            "event_id": ids[i],
+            "timestamp": stamp,
+            "model": self.model,
+            "model_version": self.version,
+            "segment": self.segment,
+            "features": dict(zip(names, rows[i])),
+            "outputs": {"prediction": preds[i], "proba": probas[i]},
+            "latency_ms": self.latency,
+            "metadata": {"batch_rows": n},
+        } for i in range(n)]
+
+
+class MonitoredModel:
+    """A stand-in for ``model``: ``predict`` (and ``predict_proba`` when the model has it)
+    log every row through ``monitor``; every other attribute is the model's.
+
+    ``with_proba=True`` makes ``predict`` also call ``predict_proba`` to log
+    probabilities (one more model call). ``feature_names`` names the columns of arrays
+    (default: the model's ``feature_names_in_``, else ``x0, x1, ...``).
+    """
+
+    def __init__(self, model: Any, monitor: Any, *, feature_names: Sequence[str] | None = None,
+                 segment: str | None = None, with_proba: bool = False) -> None:
+        if not callable(getattr(model, "predict", None)):
+            raise ModelError("wrapped model", expected="an object with predict(X)",
+                             got=type(model).__name__, fix="wrap a fitted estimator")
+        self.model = model
+        self.monitor = monitor
+        self.feature_names = None if feature_names is None else [str(f) for f in feature_names]
+        self.segment = segment
+        self.with_proba = with_proba and callable(getattr(model, "predict_proba", None))
+        self._prefix = uuid.uuid4().hex[:16]
+        self._calls = itertools.count()
+        self._last: tuple[str | None, list[str] | None, int] = (None, None, 0)
+        if callable(getattr(model, "predict_proba", None)):
+            self.predict_proba = self._predict_proba
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("model", "__setstate__"):
+            raise AttributeError(name)
+        return getattr(self.model, name)
+
+    @property
+    def last_event_ids(self) -> list[str]:
+        """The event ids of the rows of the last call."""
+        prefix, ids, n = self._last
+        if ids is not None:
+            return list(ids)
+        return [] if prefix is None else [f"{prefix}-{i}" for i in range(n)]
+
+    def predict(self, X: Any, *, event_ids: Sequence[str] | None = None,
+                segment: str | None = None) -> Any:
+        start = time.perf_counter()
+        y = self.model.predict(X)
+        proba = self.model.predict_proba(X) if self.with_proba else None
+        latency = (time.perf_counter() - start) * 1000.0
+        self._log(X, y, proba, latency, event_ids, segment)
+        return y
+
+    def _predict_proba(self, X: Any, *, event_ids: Sequence[str] | None = None,
+                       segment: str | None = None) -> Any:
+        start = time.perf_counter()
+        proba = self.model.predict_proba(X)
+        latency = (time.perf_counter() - start) * 1000.0
+        classes = getattr(self.model, "classes_", None)
+        index = np.asarray(proba).argmax(axis=1)
+        y = np.asarray(classes)[index] if classes is not None else index
+        self._log(X, y, proba, latency, event_ids, segment)
+        return proba
+
+    def _log(self, X: Any, y: Any, proba: Any, latency: float,
+             event_ids: Sequence[str] | None, segment: str | None) -> None:
+        when = time.time()
+        names, values = self._features(X)
+        preds = np.array(y, copy=True).reshape(-1)
+        n = len(preds)
+        if len(values) != n:
+            raise DataError("wrapped predict", expected=f"one prediction per row ({len(values)})",
+                            got=f"{n} predictions", fix="wrap a model returning one per row")
+        if event_ids is not None:
+            event_ids = [str(e) for e in event_ids]
+            if len(event_ids) != n:
+                raise DataError("event_ids", expected=f"{n} ids (one per row)",
+                                got=f"{len(event_ids)}", fix="pass one id per row of X")
+        classes = None
+        if proba is not None:
+            proba = np.array(proba, dtype=float, copy=True).reshape(n, -1)
+            classes = getattr(self.model, "classes_", None)
+            classes = list(range(proba.shape[1])) if classes is None else list(classes)
+        prefix = f"{self._prefix}-{next(self._calls)}"
+        record = _CallRecord(names=names, values=values, preds=preds, proba=proba,
+                             classes=classes, latency=latency, when=when, ids=event_ids,
+                             prefix=prefix, segment=self.segment if segment is None else segment,
+                             model=self.monitor.model, version=self.monitor.model_version)
+        self._last = (prefix, event_ids, n)
+        self.monitor._enqueue("batch", record, n)
+
+    def _features(self, X: Any) -> tuple[list[str], np.ndarray]:
+        columns = getattr(X, "columns", None)
+        if columns is not None and hasattr(X, "to_numpy"):  # a pandas DataFrame
+            values = X.to_numpy(copy=True)
+            names = [str(c) for c in columns]
+        else:
+            if hasattr(X, "toarray"):  # a scipy sparse matrix
+                X = X.toarray()
+            values = np.array(X, copy=True)
+            if values.ndim == 1:
+                values = values.reshape(1, -1)
+            names = self.feature_names
+            if names is None:
+                fitted = getattr(self.model, "feature_names_in_", None)
+                names = ([str(c) for c in fitted] if fitted is not None
+                         else [f"x{i}" for i in range(values.shape[1])])
+        if values.ndim != 2 or len(names) != values.shape[1]:
+            raise DataError("wrapped predict X", expected=f"a 2-D table with {len(names)} "
+                            "columns (the feature names)", got=f"shape {values.shape}",
+                            fix="pass feature_names= matching the columns of X")
+        if values.dtype == object:
+            from .client import _check_value
+            _check_value(values.ravel().tolist(), "features")
+        return names, values
+
+    def __repr__(self) -> str:
+        return f"MonitoredModel({self.model!r})"

@@ -1,0 +1,150 @@
+"""MonitorSpec: what to watch (a model's events), over which windows, with which metrics;
+``fit(reference)`` learns what the metrics need from reference events once.
+
+A spec is frozen and JSON-able (:meth:`MonitorSpec.to_dict` / :meth:`MonitorSpec.from_dict`);
+business KPIs given as callables must be registered (:func:`stalwart.monitoring.metrics.
+register_kpi`) to survive a JSON round trip.
+
+>>> spec = MonitorSpec(name="churn-daily", model="churn", window="1D",
+...                    metrics={"latency": {"percentiles": [50, 99]}, "performance": {}})
+>>> MonitorSpec.from_dict(spec.to_dict()) == spec
+True
+>>> spec.to_dict()["metrics"]
+{'latency': {'percentiles': [50, 99]}, 'performance': {}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .._json import jsonable
+from ..exceptions import DataError, ParameterError
+from .metrics import WINDOW_METRICS
+from .metrics.kpi import kpi_name
+from .windows import check_events, window_label
+
+__all__ = ["DEFAULT_METRICS", "FittedMonitor", "MonitorSpec", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = "1.0"
+DEFAULT_METRICS = ("data_drift", "data_quality", "novelty", "prediction", "performance",
+                   "latency")
+
+
+def _normalise_metrics(metrics: Any, kpis: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    if metrics is None:
+        metrics = DEFAULT_METRICS
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    if isinstance(metrics, Mapping):
+        items = [(str(k), dict(v or {})) for k, v in metrics.items()]
+    elif isinstance(metrics, Sequence):
+        items = [(str(m), {}) for m in metrics]
+    else:
+        raise ParameterError("metrics", expected="metric names or {name: options}",
+                             got=type(metrics).__name__, fix="pass e.g. ['latency']")
+    out: dict[str, dict[str, Any]] = {}
+    for name, options in items:
+        WINDOW_METRICS.get(name).resolve(options)  # unknown name or option: ParameterError
+        out[name] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items()}
+    if kpis:
+        out.pop("kpis", None)
+    return out
+
+
+@dataclass(frozen=True)
+class MonitorSpec:
+    """A monitor: ``name``, the ``model`` whose events it watches (events of other models
+    in the frame are left out; None = all), the ``window`` (pandas offset such as ``"1D"``
+    or an event count), ``metrics`` (names, or ``{name: options}``; default
+    :data:`DEFAULT_METRICS`) and business ``kpis`` (``{name: callable or registered
+    name}``)."""
+
+    name: str
+    model: str | None = None
+    window: str | int = "1D"
+    metrics: Any = None
+    kpis: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ParameterError("name", expected="a non-empty monitor name",
+                                 got=repr(self.name), fix="pass name='churn-daily'")
+        if self.model is not None and not isinstance(self.model, str):
+            raise ParameterError("model", expected="a model name or None", got=repr(self.model),
+                                 fix="pass the model's name as logged")
+        object.__setattr__(self, "window", window_label(self.window))
+        kpis = dict(self.kpis or {})
+        object.__setattr__(self, "kpis", kpis)
+        object.__setattr__(self, "metrics", _normalise_metrics(self.metrics, kpis))
+        if kpis:
+            WINDOW_METRICS.get("kpis").fit(None, {"kpis": kpis})  # validates
+
+    def metric_options(self) -> dict[str, dict[str, Any]]:
+        """Every metric to run with its resolved options (defaults filled in)."""
+        out = {n: WINDOW_METRICS.get(n).resolve(o) for n, o in self.metrics.items()}
+        if self.kpis:
+            out["kpis"] = {"kpis": dict(self.kpis)}
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        kpis = {}
+        for name, fn in self.kpis.items():
+            ref = fn if isinstance(fn, str) else kpi_name(fn)
+            if ref is None:
+                raise ParameterError(f"KPI {name!r}", expected="a registered KPI to write JSON",
+                                     got=repr(fn), fix="register_kpi(name, fn) first, or "
+                                     "give the KPI by its registered name")
+            kpis[name] = ref
+        return {"schema_version": SCHEMA_VERSION, "name": self.name, "model": self.model,
+                "window": self.window, "metrics": jsonable(self.metrics), "kpis": kpis}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MonitorSpec:
+        if not isinstance(data, Mapping) or "name" not in data:
+            raise DataError("monitor spec", expected="a mapping with at least 'name'",
+                            got=repr(data)[:80], fix="pass MonitorSpec.to_dict() output")
+        unknown = sorted(set(data) - {"schema_version", "name", "model", "window", "metrics",
+                                      "kpis"})
+        if unknown:
+            raise DataError("monitor spec", expected="keys name, model, window, metrics, kpis",
+                            got=f"unknown keys {unknown}", fix="drop those keys")
+        return cls(name=data["name"], model=data.get("model"), window=data.get("window", "1D"),
+                   metrics=data.get("metrics"), kpis=data.get("kpis") or {})
+
+    def select(self, events: Any) -> pd.DataFrame:
+        """The events of this monitor's model, checked and sorted by time."""
+        frame = check_events(events)
+        if self.model is not None and "model" in frame.columns:
+            frame = frame[frame["model"] == self.model].reset_index(drop=True)
+        return frame
+
+    def fit(self, reference: Any = None) -> FittedMonitor:
+        """Learn what every metric needs from ``reference`` (an events frame) once."""
+        ref = None
+        if reference is not None:
+            if not isinstance(reference, pd.DataFrame):
+                raise DataError("reference", expected="an events frame (pandas DataFrame)",
+                                got=type(reference).__name__, fix="pass store.events(...)")
+            ref = reference
+            if self.model is not None and "model" in ref.columns:
+                ref = ref[ref["model"] == self.model].reset_index(drop=True)
+        options = self.metric_options()
+        states = {name: WINDOW_METRICS.get(name).fit(ref, opts)
+                  for name, opts in options.items()}
+        return FittedMonitor(spec=self, options=options, states=states,
+                             n_reference=0 if ref is None else len(ref))
+
+
+@dataclass(frozen=True)
+class FittedMonitor:
+    """A spec with its metrics' reference state; evaluate windows with
+    :func:`stalwart.monitoring.evaluate.evaluate_windows`."""
+
+    spec: MonitorSpec
+    options: dict[str, dict[str, Any]]
+    states: dict[str, Any]
+    n_reference: int

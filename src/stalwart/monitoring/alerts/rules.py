@@ -181,15 +181,16 @@ class Rule:
 
 
 # --- rule kinds: how the observed value is derived from the metric -----------------------
-Observer = Callable[[Rule, float, Sequence[float]], "tuple[float | None, str | None]"]
+Observed = "tuple[float | None, str | None]"
+Observer = Callable[[Rule, float, Sequence[float]], Observed]
 RULE_KINDS: Registry[Observer] = Registry("alert rule kind")
 
 
-def _threshold(rule: Rule, value: float, history: Sequence[float]) -> tuple[float | None, str | None]:
+def _threshold(rule: Rule, value: float, history: Sequence[float]) -> Observed:
     return value, None
 
 
-def _relative(rule: Rule, value: float, history: Sequence[float]) -> tuple[float | None, str | None]:
+def _relative(rule: Rule, value: float, history: Sequence[float]) -> Observed:
     if rule.baseline is not None:
         base = rule.baseline
     else:

@@ -298,8 +298,7 @@ class Monitor:
         return items
 
     def _run(self) -> None:
-        while True:
-            self._wake.wait(self.flush_interval)
+        while True:  # a first pass at once: a spill file left by an earlier run is re-sent
             self._wake.clear()
             try:
                 self._resend_spill()
@@ -313,6 +312,7 @@ class Monitor:
                 time.sleep(min(self.flush_interval, 0.5))
             if self._closing and not self._queue:
                 return
+            self._wake.wait(self.flush_interval)
 
     def _send_items(self, items: list[tuple[str, Any, int]]) -> None:
         events: list[dict[str, Any]] = []

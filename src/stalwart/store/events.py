@@ -1,0 +1,269 @@
+"""Prediction events: validation against the shared contract, idempotent batch ingest, queries.
+
+>>> row = normalize_event({"event_id": "e1", "timestamp": "2026-01-01T00:00:00Z",
+...                        "model": "churn", "model_version": "1", "features": {"x": 1.5},
+...                        "outputs": {"prediction": 1, "proba": {"0": 0.2, "1": 0.8}}})
+>>> row["timestamp"], row["segment"], row["metadata"]
+(datetime.datetime(2026, 1, 1, 0, 0), None, {})
+>>> flatten({"prediction": 1, "proba": {"0": 0.2, "1": 0.8}}, "outputs")
+{'outputs.prediction': 1, 'outputs.proba.0': 0.2, 'outputs.proba.1': 0.8}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from .._json import jsonable
+from ..exceptions import DataError
+from .dialect import insert_ignore
+from .engine import utcnow, writing
+from .schema import Event, Label, Model, ModelVersion
+
+__all__ = ["BASE_COLUMNS", "IngestResult", "events_frame", "flatten", "ingest_events",
+           "iter_events", "normalize_event", "to_utc"]
+
+SCHEMA_VERSION = "1.0"
+FIELDS = ("event_id", "timestamp", "model", "model_version", "segment", "features", "outputs",
+          "latency_ms", "metadata")
+REQUIRED = ("event_id", "timestamp", "model", "model_version", "features", "outputs")
+BASE_COLUMNS = ["event_id", "timestamp", "model", "model_version", "segment", "latency_ms",
+                "label"]
+MAX_ID = 200
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What a batch did: ``accepted`` stored, ``duplicates`` already there (or repeated in the
+    batch), ``rejected`` as ``(index, event_id, reason)``; ``replaced`` lists labels whose
+    value changed."""
+
+    accepted: int
+    duplicates: int
+    rejected: tuple[tuple[int, str | None, str], ...] = ()
+    replaced: tuple[str, ...] = field(default=())
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({"schema_version": self.schema_version, "accepted": self.accepted,
+                         "duplicates": self.duplicates, "replaced": list(self.replaced),
+                         "rejected": [{"index": i, "event_id": e, "reason": r}
+                                      for i, e, r in self.rejected]})
+
+
+def _bad(what: str, expected: str, got: Any, fix: str) -> DataError:
+    text = repr(got)
+    return DataError(what, expected=expected, got=text if len(text) < 80 else text[:77] + "...",
+                     fix=fix)
+
+
+def to_utc(value: Any, what: str = "timestamp") -> dt.datetime:
+    """A datetime or ISO-8601 string as naive UTC (naive input is taken as UTC)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _bad(what, "an ISO-8601 date-time such as 2026-01-31T12:00:00Z", value,
+                       "send the time in ISO-8601, in UTC or with an offset") from None
+    elif isinstance(value, pd.Timestamp):
+        if value is pd.NaT:
+            raise _bad(what, "a date-time", value, "send the time of the prediction")
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    raise _bad(what, "an ISO-8601 string or a datetime", value, "send the time of the prediction")
+
+
+def _text(event: Mapping[str, Any], key: str, *, optional: bool = False) -> str | None:
+    value = event.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
+        raise _bad(key, f"a non-empty string of at most {MAX_ID} characters", value,
+                   f"set {key!r} on every event")
+    return value
+
+
+def _mapping(event: Mapping[str, Any], key: str, *, optional: bool = False) -> dict[str, Any]:
+    value = event.get(key)
+    if value is None and optional:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _bad(key, "an object (a mapping of names to values)", value,
+                   f"send {key!r} as a JSON object")
+    out = jsonable(dict(value))
+    return out
+
+
+def normalize_event(event: Any) -> dict[str, Any]:
+    """The stored row for one event, or :class:`DataError` saying what is wrong with it."""
+    if not isinstance(event, Mapping):
+        raise _bad("event", "an object with the fields " + ", ".join(FIELDS), type(event).__name__,
+                   "send each event as a JSON object")
+    unknown = sorted(str(k) for k in event if k not in FIELDS)
+    if unknown:
+        raise _bad("event fields", "only " + ", ".join(FIELDS), unknown,
+                   "put extra information under 'metadata'")
+    missing = [k for k in REQUIRED if k not in event]
+    if missing:
+        raise _bad("event fields", "all of " + ", ".join(REQUIRED), f"missing {missing}",
+                   "send every required field")
+    outputs = _mapping(event, "outputs")
+    proba = outputs.get("proba")
+    if proba is not None:
+        if not isinstance(proba, Mapping) or not all(
+                isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1
+                for p in proba.values()):
+            raise _bad("outputs.proba", "null or an object of class -> probability in [0, 1]",
+                       proba, "send the class probabilities as numbers")
+    latency = event.get("latency_ms")
+    if latency is not None:
+        try:
+            latency = float(latency)
+        except (TypeError, ValueError):
+            latency = math.nan
+        if isinstance(event.get("latency_ms"), bool) or not math.isfinite(latency) or latency < 0:
+            raise _bad("latency_ms", "null or a finite number >= 0", event.get("latency_ms"),
+                       "send the prediction's latency in milliseconds")
+    return {"event_id": _text(event, "event_id"), "timestamp": to_utc(event["timestamp"]),
+            "model": _text(event, "model"), "model_version": _text(event, "model_version"),
+            "segment": _text(event, "segment", optional=True),
+            "features": _mapping(event, "features"), "outputs": outputs,
+            "latency_ms": latency, "metadata": _mapping(event, "metadata", optional=True)}
+
+
+def _event_id(event: Any) -> str | None:
+    if isinstance(event, Mapping) and isinstance(event.get("event_id"), str):
+        return event["event_id"]
+    return None
+
+
+def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
+    """Store the valid events in one transaction, each event_id once (first write wins)."""
+    rows: list[dict[str, Any]] = []
+    rejected: list[tuple[int, str | None, str]] = []
+    seen: set[str] = set()
+    repeats = 0
+    now = utcnow()
+    for i, event in enumerate(events):
+        try:
+            row = normalize_event(event)
+        except DataError as exc:
+            rejected.append((i, _event_id(event), str(exc)))
+            continue
+        if row["event_id"] in seen:
+            repeats += 1
+            continue
+        seen.add(row["event_id"])
+        row["received_at"] = now
+        rows.append(row)
+    if not rows:
+        return IngestResult(0, repeats, tuple(rejected))
+    table = Event.__table__
+    inserted = 0
+    pairs = sorted({(r["model"], r["model_version"]) for r in rows})
+    with writing(engine) as conn:
+        _register(conn, pairs, now)
+        for start in range(0, len(rows), _CHUNK):
+            stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
+            inserted += len(conn.execute(stmt, rows[start:start + _CHUNK]).all())
+    return IngestResult(inserted, repeats + len(rows) - inserted, tuple(rejected))
+
+
+def _register(conn: sa.Connection, pairs: list[tuple[str, str]], now: dt.datetime) -> None:
+    models = sorted({m for m, _ in pairs})
+    conn.execute(insert_ignore(conn, Model.__table__, ["name"]),
+                 [{"name": m, "description": None, "created": now} for m in models])
+    conn.execute(insert_ignore(conn, ModelVersion.__table__, ["model", "version"]),
+                 [{"model": m, "version": v, "metadata": {}, "created": now} for m, v in pairs])
+
+
+def flatten(mapping: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """Nested objects as dotted columns (``outputs.proba.<class>``)."""
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, name))
+        else:
+            out[name] = value
+    return out
+
+
+def _query(model: str, start: Any, end: Any, segment: str | None, model_version: str | None,
+           with_labels: bool) -> sa.Select:
+    e = Event.__table__
+    cols = [e.c.event_id, e.c.timestamp, e.c.model, e.c.model_version, e.c.segment,
+            e.c.latency_ms, e.c.features, e.c.outputs]
+    if with_labels:
+        lab = Label.__table__
+        query = sa.select(*cols, lab.c.label).select_from(
+            e.outerjoin(lab, lab.c.event_id == e.c.event_id))
+    else:
+        query = sa.select(*cols)
+    query = query.where(e.c.model == model)
+    if start is not None:
+        query = query.where(e.c.timestamp >= to_utc(start, "start"))
+    if end is not None:
+        query = query.where(e.c.timestamp < to_utc(end, "end"))
+    if segment is not None:
+        query = query.where(e.c.segment == segment)
+    if model_version is not None:
+        query = query.where(e.c.model_version == model_version)
+    return query.order_by(e.c.timestamp, e.c.id)
+
+
+def _frame(rows: list[Any], with_labels: bool) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        m = row._mapping
+        rec = {k: m[k] for k in BASE_COLUMNS[:-1]}
+        rec["label"] = m["label"] if with_labels else None
+        rec.update(flatten(m["features"] or {}, "features"))
+        rec.update(flatten(m["outputs"] or {}, "outputs"))
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records, columns=None if records else BASE_COLUMNS)
+    extra = [c for c in frame.columns if c not in BASE_COLUMNS]
+    ordered = (sorted(c for c in extra if c.startswith("features."))
+               + sorted(c for c in extra if c.startswith("outputs.")))
+    frame = frame[BASE_COLUMNS + ordered]
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"]).dt.tz_localize("UTC")
+    frame["latency_ms"] = frame["latency_ms"].astype(float)
+    return frame.reset_index(drop=True)
+
+
+def events_frame(engine: Engine, model: str, *, start: Any = None, end: Any = None,
+                 segment: str | None = None, model_version: str | None = None,
+                 with_labels: bool = True) -> pd.DataFrame:
+    """Events of ``model`` in ``[start, end)`` ordered by time, flattened, labels joined."""
+    query = _query(model, start, end, segment, model_version, with_labels)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return _frame(rows, with_labels)
+
+
+def iter_events(engine: Engine, model: str, *, start: Any = None, end: Any = None,
+                segment: str | None = None, model_version: str | None = None,
+                with_labels: bool = True, chunk_size: int = 10_000) -> Iterator[pd.DataFrame]:
+    """The same frames as :func:`events_frame`, ``chunk_size`` rows at a time (streamed)."""
+    if not isinstance(chunk_size, int) or chunk_size < 1:
+        from ..exceptions import ParameterError
+        raise ParameterError("chunk_size", expected="an integer >= 1", got=repr(chunk_size),
+                             fix="pass chunk_size=10000")
+    query = _query(model, start, end, segment, model_version, with_labels)
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=chunk_size).execute(query)
+        for part in result.partitions(chunk_size):
+            yield _frame(list(part), with_labels)

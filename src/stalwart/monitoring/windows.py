@@ -78,7 +78,7 @@ def check_events(frame: Any) -> pd.DataFrame:
                             got="naive datetimes (no time zone)",
                             fix="frame['timestamp'] = frame['timestamp'].dt.tz_localize('UTC')")
         try:
-            ts = pd.to_datetime(ts, utc=True)
+            ts = pd.to_datetime(ts, utc=True, format="ISO8601")
         except (ValueError, TypeError):
             raise DataError("timestamp", expected="tz-aware UTC timestamps",
                             got=f"dtype {frame[TIMESTAMP].dtype}",

@@ -140,7 +140,7 @@ def test_email_to_a_closed_port_reports_failure(note):
     assert not res.ok and "ConnectionRefusedError" in res.error
 
 
-def test_dispatch_sends_everywhere_and_survives_a_broken_channel(note, tmp_path: Path):
+def test_dispatch_sends_everywhere_and_survives_a_broken_channel(note):
     class Broken:
         name = "broken"
 
@@ -153,3 +153,54 @@ def test_dispatch_sends_everywhere_and_survives_a_broken_channel(note, tmp_path:
                                                     ("log", True)]
     assert results[0].error == "RuntimeError: boom"
     assert dispatch(None, [LogChannel()]) == ()
+
+
+def _self_signed(tmp_path: Path):
+    x509 = pytest.importorskip("cryptography.x509")
+    import datetime as dt
+    import ssl
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - dt.timedelta(minutes=1))
+            .not_valid_after(now + dt.timedelta(hours=1)).sign(key, hashes.SHA256()))
+    (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "k.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "c.pem", tmp_path / "k.pem")
+    return ctx
+
+
+@pytest.mark.parametrize("password,ok", [("right", True), ("wrong", False)])
+def test_email_starttls_and_login(note, tmp_path: Path, password, ok):
+    controller_mod = pytest.importorskip("aiosmtpd.controller")
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        good = (auth_data.login, auth_data.password) == (b"bot", b"right")
+        return AuthResult(success=good, handled=False)  # not handled: the server sends 535
+
+    inbox = _Inbox()
+    ctl = controller_mod.Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                                    tls_context=_self_signed(tmp_path), require_starttls=True,
+                                    auth_required=True, authenticator=authenticator)
+    ctl.start()
+    try:
+        res = EmailChannel("127.0.0.1", ctl.port, sender="a@example.com",
+                           recipients=["b@example.com"], username="bot", password=password,
+                           starttls=True, timeout=5).send(note)
+    finally:
+        ctl.stop()
+    assert res.ok is ok
+    assert len(inbox.messages) == (1 if ok else 0)
+    if not ok:
+        assert res.status == 535 and "SMTPAuthenticationError" in res.error

@@ -43,8 +43,11 @@ def post_json(url: str, payload: Any, *, timeout: float, retries: int, backoff: 
                 error = f"HTTP {status}: {reply.text[:200]}"
                 if status < 500:
                     break
-            except httpx.TransportError as exc:
+            except httpx.TransportError as exc:  # connection, timeout: worth retrying
                 status, error = None, f"{type(exc).__name__}: {exc}"
+            except httpx.HTTPError as exc:  # redirects, decoding: retrying will not help
+                status, error = None, f"{type(exc).__name__}: {exc}"
+                break
             if attempt < retries:
                 time.sleep(backoff * 2 ** attempt)
     return ChannelResult(channel=channel, ok=False, attempts=attempts, status=status,

@@ -100,6 +100,7 @@ class AlertEngine:
         firing: list[Alert] = []
         resolved: list[Alert] = []
         missing: list[dict[str, Any]] = []
+        pending: list[dict[str, Any]] = []
         for rule in self.rules:
             if rule.monitor is not None and rule.monitor != monitor:
                 continue
@@ -137,6 +138,10 @@ class AlertEngine:
                     if st["streak"] >= rule.windows:
                         st.update(status="firing", count=1, since=end, clear_streak=0)
                         fired.append(alert("firing"))
+                    else:
+                        pending.append({"rule": rule.name, "fingerprint": fp,
+                                        "windows": st["streak"], "needed": rule.windows,
+                                        "observed": observed})
                 else:
                     st["streak"] = 0
                 continue
@@ -154,7 +159,8 @@ class AlertEngine:
                 firing.append(alert("firing"))
         return new_state, AlertEvents(monitor=monitor, window_start=start, window_end=end,
                                       fired=tuple(fired), firing=tuple(firing),
-                                      resolved=tuple(resolved), missing=tuple(missing))
+                                      resolved=tuple(resolved), missing=tuple(missing),
+                                      pending=tuple(pending))
 
     @staticmethod
     def _message(rule: Rule, value: float | None, observed: float | None) -> str:

@@ -2,9 +2,10 @@
 
 An :class:`AlertEvents` holds, for one window of one monitor, the alerts that ``fired`` (new),
 those ``firing`` still (deduplicated: no new notification, their ``count`` grows), those
-``resolved``, and the rules that could not be judged (``missing``: metric None or absent, or
-no baseline yet). :meth:`AlertEvents.notification` groups the fired and resolved alerts into
-one :class:`Notification`, or returns None when there is nothing new to say.
+``resolved``, the rules that could not be judged (``missing``: metric None or absent, or
+no baseline yet), and the rules breaching but not yet for enough windows (``pending``).
+:meth:`AlertEvents.notification` groups the fired and resolved alerts into one
+:class:`Notification`, or returns None when there is nothing new to say.
 
 >>> a = Alert(fingerprint="m/r/", rule="r", monitor="m", group="", metric="x",
 ...           severity="critical", status="firing", value=0.5, observed=0.5, threshold=0.3,
@@ -101,6 +102,7 @@ class AlertEvents:
     firing: tuple[Alert, ...] = ()
     resolved: tuple[Alert, ...] = ()
     missing: tuple[dict[str, Any], ...] = field(default=())
+    pending: tuple[dict[str, Any], ...] = field(default=())
     schema_version: str = "1.0"
 
     @property
@@ -126,4 +128,5 @@ class AlertEvents:
             "firing": [a.to_dict() for a in self.firing],
             "resolved": [a.to_dict() for a in self.resolved],
             "missing": [dict(m) for m in self.missing],
+            "pending": [dict(p) for p in self.pending],
         })

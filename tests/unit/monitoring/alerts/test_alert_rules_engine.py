@@ -48,8 +48,10 @@ def test_every_operator_at_its_boundary(op, values, fired):
 
 def test_consecutive_windows_before_firing():
     values = [0.4, 0.4, 0.1, 0.4, 0.4, 0.4, 0.4, 0.1]
-    f, r, s, _, _ = run(AlertEngine(["x > 0.3 for 3 windows"]), values)
+    f, r, s, events, _ = run(AlertEngine(["x > 0.3 for 3 windows"]), values)
     assert (f, r, s) == ([5], [7], [6])
+    assert [[(p["windows"], p["needed"]) for p in e.pending] for e in events] == [
+        [(1, 3)], [(2, 3)], [], [(1, 3)], [(2, 3)], [], [], []]
 
 
 def test_clear_windows_delays_resolution():

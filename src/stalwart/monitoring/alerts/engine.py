@@ -48,6 +48,12 @@ def _fresh() -> dict[str, Any]:
             "history": []}
 
 
+def _iso(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _number(value: Any) -> float | None:
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
@@ -85,8 +91,8 @@ class AlertEngine:
             raise DataError("alert window", expected="a mapping with 'monitor' (str), "
                             "'window_start', 'window_end' and 'metrics' ({name: number|None})",
                             got=repr(window)[:200], fix="pass a window result's dict")
-        return (window["monitor"], str(window.get("window_start", "")),
-                str(window.get("window_end", "")), window["metrics"],
+        return (window["monitor"], _iso(window.get("window_start")),
+                _iso(window.get("window_end")), window["metrics"],
                 str(window.get("group") or ""))
 
     def evaluate(self, window: Mapping[str, Any],

@@ -135,6 +135,17 @@ def test_grouping_one_notification_per_monitor_window_with_max_severity():
     assert json.loads(json.dumps(note.to_dict()))["fired"][1]["metric"] == "b"
 
 
+def test_datetime_window_bounds_become_iso_strings():
+    import datetime as dt
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    state, ev = AlertEngine(["x > 0"]).evaluate({"monitor": "m", "window_start": t0,
+                                                 "window_end": t0 + dt.timedelta(days=1),
+                                                 "metrics": {"x": 1}})
+    assert ev.fired[0].since == "2026-01-02T00:00:00+00:00"
+    assert ev.window_start == "2026-01-01T00:00:00+00:00"
+    json.dumps(state)
+
+
 def test_groups_and_monitors_have_separate_fingerprints():
     engine = AlertEngine([Rule("x", "gt", 0, monitor="m")])
     s, ev_a = engine.evaluate(win(0, {"x": 1}, group="cust-a"))

@@ -99,6 +99,15 @@ class Rule:
             raise _bad(f"rule clear level for {self.metric!r}",
                        f"a level on the safe side of value={self.value} for op {self.op}",
                        self.clear, "for op 'gt' pass clear below value (fire 0.3, clear 0.2)")
+        if not isinstance(self.name, str) or not (self.monitor is None
+                                                  or isinstance(self.monitor, str)):
+            raise _bad(f"rule name/monitor for {self.metric!r}", "strings (monitor may be None)",
+                       (self.name, self.monitor), "pass name='drift', monitor='churn'")
+        if self.kind != "relative" and (self.baseline is not None
+                                        or self.baseline_windows is not None):
+            raise _bad(f"rule baseline for {self.metric!r}", "a baseline only on relative rules",
+                       (self.kind, self.baseline, self.baseline_windows),
+                       "add kind='relative', or drop baseline/baseline_windows")
         if self.kind == "relative":
             if self.change not in CHANGES:
                 raise _bad(f"rule change for {self.metric!r}", f"one of {list(CHANGES)}",

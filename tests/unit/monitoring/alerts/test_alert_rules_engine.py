@@ -191,6 +191,8 @@ def test_rule_dict_and_text_round_trip():
     ({"metric": "x", "op": "gt", "value": 1, "clear": 2}, "rule clear level"),
     ({"metric": "x", "op": "gt", "value": 1, "kind": "relative"}, "relative rule baseline"),
     ({"metric": "x", "op": "gt", "value": 1, "kind": "magic"}, "rule kind"),
+    ({"metric": "x", "op": "gt", "value": 1, "baseline": 0.5}, "rule baseline"),
+    ({"metric": "x", "op": "gt", "value": 1, "name": 7}, "rule name/monitor"),
     ({"metric": "x", "op": "gt", "value": 1, "kind": "relative", "baseline_windows": 0},
      "rule baseline_windows"),
 ])

@@ -47,9 +47,21 @@ class _CallRecord:
     __slots__ = ("names", "values", "preds", "proba", "classes", "latency", "when",
                  "ids", "prefix", "segment", "model", "version")
 
-    def __init__(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
+    def __init__(self, names: list[str], values: np.ndarray, preds: np.ndarray, proba: Any,
+                 classes: Any, latency: float, when: float, ids: list[str] | None,
+                 prefix: str, segment: str | None, model: str, version: str) -> None:
+        self.names = names
+        self.values = values
+        self.preds = preds
+        self.proba = proba
+        self.classes = classes
+        self.latency = latency
+        self.when = when
+        self.ids = ids
+        self.prefix = prefix
+        self.segment = segment
+        self.model = model
+        self.version = version
 
     def expand(self) -> list[dict[str, Any]]:
         rows = self.values.tolist()
@@ -97,12 +109,13 @@ class MonitoredModel:
         self.with_proba = with_proba and callable(getattr(model, "predict_proba", None))
         self._prefix = uuid.uuid4().hex[:16]
         self._calls = itertools.count()
+        self._names_cache: list[str] | None = None
         self._last: tuple[str | None, list[str] | None, int] = (None, None, 0)
         if callable(getattr(model, "predict_proba", None)):
             self.predict_proba = self._predict_proba
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("model", "__setstate__"):
+        if name in ("model", "_names_cache", "__setstate__"):
             raise AttributeError(name)
         return getattr(self.model, name)
 
@@ -154,10 +167,9 @@ class MonitoredModel:
             classes = getattr(self.model, "classes_", None)
             classes = list(range(proba.shape[1])) if classes is None else list(classes)
         prefix = f"{self._prefix}-{next(self._calls)}"
-        record = _CallRecord(names=names, values=values, preds=preds, proba=proba,
-                             classes=classes, latency=latency, when=when, ids=event_ids,
-                             prefix=prefix, segment=self.segment if segment is None else segment,
-                             model=self.monitor.model, version=self.monitor.model_version)
+        record = _CallRecord(names, values, preds, proba, classes, latency, when, event_ids,
+                             prefix, self.segment if segment is None else segment,
+                             self.monitor.model, self.monitor.model_version)
         self._last = (prefix, event_ids, n)
         self.monitor._enqueue("batch", record, n)
 
@@ -174,9 +186,7 @@ class MonitoredModel:
                 values = values.reshape(1, -1)
             names = self.feature_names
             if names is None:
-                fitted = getattr(self.model, "feature_names_in_", None)
-                names = ([str(c) for c in fitted] if fitted is not None
-                         else [f"x{i}" for i in range(values.shape[1])])
+                names = self._array_names(values.shape[1] if values.ndim == 2 else 0)
         if values.ndim != 2 or len(names) != values.shape[1]:
             raise DataError("wrapped predict X", expected=f"a 2-D table with {len(names)} "
                             "columns (the feature names)", got=f"shape {values.shape}",
@@ -185,6 +195,16 @@ class MonitoredModel:
             from .client import _check_value
             _check_value(values.ravel().tolist(), "features")
         return names, values
+
+    def _array_names(self, width: int) -> list[str]:
+        cached = self._names_cache
+        if cached is not None and len(cached) == width:
+            return cached
+        fitted = getattr(self.model, "feature_names_in_", None)
+        names = ([str(c) for c in fitted] if fitted is not None
+                 else [f"x{i}" for i in range(width)])
+        self._names_cache = names
+        return names
 
     def __repr__(self) -> str:
         return f"MonitoredModel({self.model!r})"

@@ -6,8 +6,10 @@ An unreachable PostgreSQL skips those runs, except under ``CI`` where it is a fa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -37,12 +39,9 @@ def pg_available() -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ws' / 'stalwart.db'}"
-        return
-    request.getfixturevalue("pg_available")
+@contextlib.contextmanager
+def pg_schema_url() -> Iterator[str]:
+    """A URL whose ``search_path`` is a fresh schema, dropped on exit."""
     import sqlalchemy as sa
     schema = f"stalwart_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL)
@@ -55,6 +54,24 @@ def store_url(request, tmp_path):
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ws' / 'stalwart.db'}"
+        return
+    request.getfixturevalue("pg_available")
+    with pg_schema_url() as url:
+        yield url
+
+
+@pytest.fixture
+def both_urls(request, tmp_path):
+    """SQLite and PostgreSQL URLs together (for tests whose cost is process start-up)."""
+    request.getfixturevalue("pg_available")
+    with pg_schema_url() as url:
+        yield [f"sqlite:///{tmp_path / 'ws' / 'stalwart.db'}", url]
 
 
 @pytest.fixture

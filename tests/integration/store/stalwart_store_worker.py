@@ -11,12 +11,17 @@ def make_event(i: int, *, model: str = "churn") -> dict:
             "latency_ms": 1.5, "metadata": {"i": i}}
 
 
-def ingest_range(url: str, lo: int, hi: int, batch: int) -> tuple[int, int]:
+def ingest_range(urls: list[str], lo: int, hi: int, batch: int) -> list[tuple[int, int]]:
+    """Ingest events ``lo..hi`` into each store in ``urls``; (accepted, duplicates) per URL."""
     from stalwart.store import open_store
-    accepted = duplicates = 0
-    with open_store(url) as store:
-        for start in range(lo, hi, batch):
-            res = store.ingest_events([make_event(i) for i in range(start, min(hi, start + batch))])
-            accepted += res.accepted
-            duplicates += res.duplicates
-    return accepted, duplicates
+    out = []
+    for url in urls:
+        accepted = duplicates = 0
+        with open_store(url) as store:
+            for start in range(lo, hi, batch):
+                res = store.ingest_events([make_event(i)
+                                           for i in range(start, min(hi, start + batch))])
+                accepted += res.accepted
+                duplicates += res.duplicates
+        out.append((accepted, duplicates))
+    return out

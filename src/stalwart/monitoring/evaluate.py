@@ -46,9 +46,11 @@ def evaluate_window(monitor: FittedMonitor, start: Any, end: Any, frame: Any,
             continue
         try:
             values, extra = metric.compute(state, frame, options, run.setdefault(name, {}))
-        except (StalwartError, ValueError) as exc:
+        except (StalwartError, ValueError, KeyError, TypeError) as exc:
+            # one metric that cannot run on this window must not lose the others
             metrics.update(dict.fromkeys(keys))
-            notes.append(f"{name} not computed: {exc}")
+            what = f"missing column {exc}" if isinstance(exc, KeyError) else str(exc)
+            notes.append(f"{name} not computed: {what}")
             continue
         metrics.update(values)
         if extra:

@@ -47,12 +47,22 @@ def performance_of(frame: Any, task: str, classes: list[str] | None = None
     if len(labelled) == 0:
         return out, {"notes": ["no labelled events in the window"]}
     if task == "regression":
+        labelled = labelled[labelled[PREDICTION].notna()]
+        if len(labelled) == 0:
+            return out, {"notes": ["no labelled events with a prediction"]}
         y = labelled[LABEL].to_numpy(float)
         p = labelled[PREDICTION].to_numpy(float)
         for name in names:
             out[name] = METRICS.get(name)(y, p, None, None)
         return out, {}
     probas = proba_columns(frame)
+    known = (labelled[PREDICTION].notna() if PREDICTION in labelled.columns
+             else labelled[probas].notna().all(axis=1))
+    if not known.all():
+        notes.append(f"{int((~known).sum())} labelled events without a prediction left out")
+        labelled = labelled[known]
+    if len(labelled) == 0:
+        return out, {"notes": notes}
     y = labels_as_str(labelled[LABEL])
     proba = labelled[probas].to_numpy(float) if probas else None
     cls = np.asarray(classes or (classes_of(probas) if probas else None)

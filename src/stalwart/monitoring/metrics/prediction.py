@@ -56,7 +56,7 @@ def _fit(reference: Any, options: dict[str, Any]) -> dict[str, Any]:
 def _predicted(frame: Any, state: dict[str, Any]) -> np.ndarray:
     if PREDICTION in frame.columns:
         return labels_as_str(frame[PREDICTION].dropna())
-    p = frame[state["probas"]].to_numpy(dtype=float)
+    p = frame[state["probas"]].dropna().to_numpy(dtype=float)
     return np.asarray(state["classes"], dtype=object)[p.argmax(axis=1)]
 
 

@@ -76,3 +76,32 @@ def test_count_and_sub_day_windows(stream_factory, window):
         assert results[0].window_end == frame["timestamp"].sort_values().iloc[249]
     else:
         assert len(sizes) == 4
+
+
+def test_a_metric_failing_on_one_window_keeps_the_others(reference, stream_factory):
+    frame = stream_factory(16, 2, 100)
+    day1 = frame["timestamp"] >= pd.Timestamp("2026-03-02", tz="UTC")
+    frame.loc[day1, ["outputs.proba.0", "outputs.proba.1"]] = np.nan
+    frame = frame.drop(columns=["outputs.prediction"])
+    spec = MonitorSpec(name="m", window="1D", metrics=["prediction", "latency"])
+    fitted = spec.fit(reference.drop(columns=["outputs.prediction"]))
+    first, second = evaluate_windows(fitted, frame)
+    assert first.metrics["share.1"] is not None and not first.notes
+    assert second.metrics["latency_p50"] is not None
+    assert second.metrics["prediction_drifted"] is None and second.metrics["share.0"] is None
+
+
+def test_no_events_and_no_range_gives_no_windows(stream_factory):
+    frame = stream_factory(17, 1, 10).iloc[:0]
+    assert evaluate_windows(MonitorSpec(name="m", metrics=["latency"]), frame) == ()
+
+
+def test_performance_leaves_out_labelled_events_without_prediction(reference, stream_factory):
+    frame = stream_factory(18, 1, 100)
+    frame.loc[:9, "outputs.prediction"] = np.nan
+    spec = MonitorSpec(name="m", window="1D", metrics=["performance"])
+    (result,) = evaluate_windows(spec, frame, reference=reference)
+    rest = frame.iloc[10:]
+    expected = (rest["label"] == rest["outputs.prediction"]).mean()
+    assert result.metrics["accuracy"] == pytest.approx(expected)
+    assert "10 labelled events without a prediction" in result.details["performance"]["notes"][0]

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,10 @@ class MonitorSpec:
         object.__setattr__(self, "metrics", _normalise_metrics(self.metrics, kpis))
         if kpis:
             WINDOW_METRICS.get("kpis").fit(None, {"kpis": kpis})  # validates
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.model, self.window,
+                     json.dumps(jsonable(self.metrics), sort_keys=True), tuple(sorted(self.kpis))))
 
     def metric_options(self) -> dict[str, dict[str, Any]]:
         """Every metric to run with its resolved options (defaults filled in)."""

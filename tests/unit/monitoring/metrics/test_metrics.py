@@ -139,3 +139,29 @@ def test_metric_needing_reference_refuses_without_one():
 def test_unknown_metric_option_is_a_parameter_error():
     with pytest.raises(ParameterError, match="expected keys among"):
         MonitorSpec(name="m", metrics={"latency": {"percentile": [50]}})
+
+
+def test_multiclass_performance_and_shares_equal_sklearn():
+    rng = np.random.default_rng(3)
+    n = 600
+    logits = rng.normal(size=(n, 3))
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(["cat", "cow", "dog"], p=row) for row in proba])
+    frame = pd.DataFrame({f"outputs.proba.{c}": proba[:, j]
+                          for j, c in enumerate(["cat", "cow", "dog"])})
+    frame["label"] = y
+    pred = np.array(["cat", "cow", "dog"])[proba.argmax(axis=1)]
+    out, details = _one("performance", None, frame)
+    assert out["accuracy"] == pytest.approx(skm.accuracy_score(y, pred))
+    assert out["f1"] == pytest.approx(skm.f1_score(y, pred, average="macro"))
+    assert out["roc_auc"] == pytest.approx(skm.roc_auc_score(y, proba, multi_class="ovr"))
+    assert details["f1_average"] == "macro"
+    shares, _ = _one("prediction", frame, frame)
+    assert shares["share.dog"] == pytest.approx(np.mean(pred == "dog"))
+    assert shares["prediction_drifted"] == 0.0
+
+
+def test_specs_are_hashable_and_equal_by_value():
+    a = MonitorSpec(name="m", metrics={"latency": {"percentiles": (50,)}})
+    b = MonitorSpec(name="m", metrics={"latency": {"percentiles": [50]}})
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1

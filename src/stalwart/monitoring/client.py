@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import DataError, ParameterError, StageError
-from .sinks import RejectedBatchError, SpillFile, TransientSinkError
+from .sinks import RejectedBatchError, SpillFile
 
 __all__ = ["Monitor"]
 
@@ -327,37 +327,52 @@ class Monitor:
         for kind, records in (("event", events), ("label", labels)):
             for start in range(0, len(records), self.batch_size):
                 chunk = records[start:start + self.batch_size]
-                outcome = self._deliver(kind, chunk)
-                if outcome == "sent":
-                    self._finished("sent", len(chunk))
-                elif outcome == "spill":
-                    self.spill.append(kind, chunk)
-                    self._finished("spilled", len(chunk))
-                else:
-                    self._finished("dead_lettered", len(chunk))
+                for outcome, part, message in self._deliver(kind, chunk, probe=False):
+                    if outcome == "sent":
+                        self._finished("sent", len(part))
+                    elif outcome == "spill":
+                        self.spill.append(kind, part)
+                        self._finished("spilled", len(part))
+                    else:
+                        self.spill.dead_letter(kind, part, message)
+                        self._finished("dead_lettered", len(part))
 
-    def _deliver(self, kind: str, records: list[dict[str, Any]]) -> str:
-        """Send with retries: 'sent', 'spill' (gave up for now) or 'dead' (rejected)."""
-        if self._sink_down:
-            return "spill"  # the spill re-send probes the sink; keep the order behind it
+    def _deliver(self, kind: str, records: list[dict[str, Any]], *,
+                 probe: bool) -> list[tuple[str, list[dict[str, Any]], str]]:
+        """Send ``records``; a rejected batch is halved until the rejected records are alone.
+
+        Returns (outcome, records, message) parts, outcome 'sent', 'spill' or 'dead'; so one
+        malformed event (or a batch over the server's size limit) does not take its
+        neighbours to the dead-letter file.
+        """
+        outcome, message = self._attempt(kind, records, probe=probe)
+        if outcome == "dead" and len(records) > 1:
+            mid = len(records) // 2
+            return (self._deliver(kind, records[:mid], probe=probe)
+                    + self._deliver(kind, records[mid:], probe=probe))
+        return [(outcome, records, message)]
+
+    def _attempt(self, kind: str, records: list[dict[str, Any]], *,
+                 probe: bool) -> tuple[str, str]:
+        """One batch with retries (a probe of the spill re-send tries once)."""
+        if self._sink_down and not probe:
+            return "spill", ""  # the spill re-send probes the sink; stay behind it
         send = self.sink.send_events if kind == "event" else self.sink.send_labels
-        for attempt in range(self.retries + 1):
+        retries = 0 if probe else self.retries
+        for attempt in range(retries + 1):
             try:
                 send(records)
-                return "sent"
+                return "sent", ""
             except RejectedBatchError as exc:
-                self.spill.dead_letter(kind, records, str(exc))
-                return "dead"
-            except TransientSinkError:
+                return "dead", str(exc)
+            except Exception:  # noqa: BLE001 - transient, or an unknown sink failure
                 pass
-            except Exception:  # noqa: BLE001 - an unknown sink failure is transient
-                pass
-            if attempt < self.retries and not self._closing:
+            if attempt < retries and not self._closing:
                 time.sleep(min(self.backoff * 2 ** attempt, _MAX_BACKOFF))
         self._sink_down = True
         self._next_probe = time.monotonic() + min(self.backoff * 2 ** self.retries,
                                                   _MAX_BACKOFF)
-        return "spill"
+        return "spill", ""
 
     def _resend_spill(self) -> None:
         """Re-send the spill file when it has lines and the sink is not known to be down."""
@@ -367,37 +382,31 @@ class Monitor:
             self._sink_down = False
             return
         records = self.spill.take()
-        events = [(k, r) for k, r in records if k == "event"]
-        labels = [(k, r) for k, r in records if k != "event"]
-        ordered = events + labels
+        ordered = ([(k, r) for k, r in records if k == "event"]
+                   + [(k, r) for k, r in records if k != "event"])
         done = 0
-        try:
-            while done < len(ordered):
-                chunk = ordered[done:done + self.batch_size]
-                kind = chunk[0][0]
-                chunk = [(k, r) for k, r in chunk if k == kind]
-                payload = [r for _, r in chunk]
-                send = self.sink.send_events if kind == "event" else self.sink.send_labels
-                try:
-                    send(payload)
-                    self._finished_resend(len(chunk))
-                except RejectedBatchError as exc:
-                    self.spill.dead_letter(kind, payload, str(exc))
-                    with self._progress:
-                        self._counts["dead_lettered"] += len(chunk)
-                done += len(chunk)
-        except Exception:  # noqa: BLE001 - still down: keep the rest, probe later
-            self._sink_down = True
-            self._next_probe = time.monotonic() + min(self.backoff * 2 ** self.retries,
-                                                      _MAX_BACKOFF)
-            self.spill.finish(ordered[done:])
-            return
+        while done < len(ordered):
+            kind = ordered[done][0]
+            chunk = [r for k, r in ordered[done:done + self.batch_size] if k == kind]
+            left: list[tuple[str, dict[str, Any]]] = []
+            for outcome, part, message in self._deliver(kind, chunk, probe=True):
+                if outcome == "sent":
+                    self._count("resent", len(part))
+                elif outcome == "dead":
+                    self.spill.dead_letter(kind, part, message)
+                    self._count("dead_lettered", len(part))
+                else:
+                    left += [(kind, r) for r in part]
+            done += len(chunk)
+            if left:  # still down: keep what is not acknowledged, probe again later
+                self.spill.finish(left + ordered[done:])
+                return
         self.spill.finish([])
         self._sink_down = False
 
-    def _finished_resend(self, rows: int) -> None:
+    def _count(self, counter: str, rows: int) -> None:
         with self._progress:
-            self._counts["resent"] += rows
+            self._counts[counter] += rows
 
 
 def _positive_int(name: str, value: Any) -> None:

@@ -117,18 +117,24 @@ def test_two_server_errors_then_success_is_retried(tmp_path):
 
 def test_a_rejected_batch_goes_to_the_dead_letter_file_with_the_message(tmp_path):
     with Receiver() as rx:
-        rx.script = [(400, '{"detail": "features.age: expected a number"}')]
+        rx.script = [(400, '{"detail": "no such model"}')]
         monitor = make(HttpSink(rx.url, token="t"), tmp_path, batch_size=5)
-        ids = [monitor.log({"age": "old"}, {"prediction": 0}) for _ in range(5)]
+        lone = monitor.log({"age": 1}, {"prediction": 0})
         assert monitor.flush(timeout=10)
-        later = monitor.log({"age": 3}, {"prediction": 0})
+        assert len(rx.requests) == 1  # not retried
+        rx.reject = lambda e: (f"{e['event_id']}: features.age: expected a number"
+                               if isinstance(e["features"]["age"], str) else None)
+        ages = [3, "old", 5, 6, "older"]
+        ids = [monitor.log({"age": a}, {"prediction": 0}) for a in ages]
+        assert monitor.flush(timeout=10)
         monitor.close()
-    assert len(rx.requests) == 2  # not retried
     dead = [json.loads(x) for x in (tmp_path / "spill.dead.jsonl").read_text().splitlines()]
-    assert [d["record"]["event_id"] for d in dead] == ids
-    assert "HTTP 400" in dead[0]["error"] and "features.age: expected a number" in dead[0]["error"]
-    assert list(rx.events) == [later]
-    assert monitor.stats()["dead_lettered"] == 5 and monitor.stats()["sent"] == 1
+    assert [d["record"]["event_id"] for d in dead] == [lone, ids[1], ids[4]]
+    assert "HTTP 400" in dead[0]["error"] and "no such model" in dead[0]["error"]
+    assert "HTTP 422" in dead[1]["error"] and "features.age: expected a number" in dead[1]["error"]
+    # the batch was halved until the bad events were alone: the good ones arrived
+    assert set(rx.events) == {ids[0], ids[2], ids[3]} and set(rx.received.values()) == {1}
+    assert monitor.stats()["dead_lettered"] == 3 and monitor.stats()["sent"] == 3
 
 
 def test_log_returns_in_microseconds_while_the_sink_hangs(tmp_path):

@@ -20,6 +20,7 @@ class Receiver:
     """A real HTTP server on 127.0.0.1 storing events by event_id.
 
     ``script`` is a list of (status, body) answers used before falling back to 200;
+    ``reject(event)`` returning a message refuses a batch holding that event (422);
     ``hang`` makes every request wait that many seconds before answering.
     """
 
@@ -30,6 +31,7 @@ class Receiver:
         self.requests: list[tuple[str, dict]] = []
         self.script: list[tuple[int, str]] = []
         self.hang = 0.0
+        self.reject = None  # event -> message when the whole batch is to be refused
         self.lock = threading.Lock()
         receiver = self
 
@@ -44,6 +46,10 @@ class Receiver:
                 with receiver.lock:
                     receiver.requests.append((self.path, dict(self.headers)))
                     status, text = receiver.script.pop(0) if receiver.script else (200, "")
+                    if status == 200 and receiver.reject is not None:
+                        for e in json.loads(body).get("events", []):
+                            if receiver.reject(e):
+                                status, text = 422, json.dumps({"detail": receiver.reject(e)})
                     if status == 200:
                         payload = json.loads(body)
                         for e in payload.get("events", []):

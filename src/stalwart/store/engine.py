@@ -44,7 +44,7 @@ def utcnow() -> dt.datetime:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(jsonable(value), allow_nan=False)
+    return json.dumps(value, allow_nan=False, default=jsonable)
 
 
 def resolve_url(url: str | None, *, workspace: str | Path | None = None) -> sa.URL:

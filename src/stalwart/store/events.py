@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,8 +104,22 @@ def _mapping(event: Mapping[str, Any], key: str, *, optional: bool = False) -> d
     if not isinstance(value, Mapping):
         raise _bad(key, "an object (a mapping of names to values)", value,
                    f"send {key!r} as a JSON object")
-    out = jsonable(dict(value))
-    return out
+    return _plain(value)
+
+
+_SIMPLE = (str, int, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """``jsonable`` with a fast path for the plain values most events carry."""
+    kind = type(value)
+    if kind in _SIMPLE:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict or isinstance(value, Mapping):
+        return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
+    return jsonable(value)
 
 
 def normalize_event(event: Any) -> dict[str, Any]:
@@ -177,9 +192,38 @@ def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
     with writing(engine) as conn:
         _register(conn, pairs, now)
         for start in range(0, len(rows), _CHUNK):
-            stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
-            inserted += len(conn.execute(stmt, rows[start:start + _CHUNK]).all())
+            part = rows[start:start + _CHUNK]
+            if conn.dialect.name == "postgresql":
+                inserted += _insert_pg(conn, part)
+            else:
+                stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
+                inserted += len(conn.execute(stmt, part).all())
     return IngestResult(inserted, repeats + len(rows) - inserted, tuple(rejected))
+
+
+_PG_COLUMNS = {"event_id": "text", "timestamp": "timestamp", "model": "text",
+               "model_version": "text", "segment": "text", "features": "json",
+               "outputs": "json", "latency_ms": "float8", "metadata": "json",
+               "received_at": "timestamp"}
+_PG_INSERT = sa.text(
+    "INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c in _PG_COLUMNS) + ") "
+    "SELECT " + ", ".join(f"u.c{i}::{t}" if t == "json" else f"u.c{i}"
+                          for i, t in enumerate(_PG_COLUMNS.values())) + " FROM unnest("
+    + ", ".join(f"CAST(:c{i} AS {'text' if t == 'json' else t}[])"
+                for i, t in enumerate(_PG_COLUMNS.values()))
+    + ") AS u(" + ", ".join(f"c{i}" for i in range(len(_PG_COLUMNS))) + ") "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
+
+
+def _insert_pg(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
+    """One ``INSERT ... SELECT FROM unnest(arrays)`` per chunk: a single round trip."""
+    params = {}
+    for i, (col, kind) in enumerate(_PG_COLUMNS.items()):
+        values = [r[col] for r in rows]
+        if kind == "json":
+            values = [json.dumps(v, allow_nan=False) for v in values]
+        params[f"c{i}"] = values
+    return len(conn.execute(_PG_INSERT, params).all())
 
 
 def _register(conn: sa.Connection, pairs: list[tuple[str, str]], now: dt.datetime) -> None:

@@ -194,6 +194,7 @@ def test_monitors_windows_channels(store):
         store.monitor("churn-drift")
 
 
+@pytest.mark.slow  # 4 spawned interpreters importing stalwart: ~30 s on 2 busy cores
 def test_concurrent_processes_store_each_event_once(both_urls):
     # one pool serves both backends: spawning and importing is most of this test's time
     for url in both_urls:

@@ -210,3 +210,14 @@ def test_concurrent_processes_store_each_event_once(both_urls):
         frame = store.events("churn")
         store.close()
         assert len(frame) == 1500 and frame["event_id"].is_unique, url
+
+
+def test_nulls_and_odd_values_round_trip(store):
+    events = [dict(make_event(i), segment=None, latency_ms=None, metadata=None,
+                   features={"x": np.float32(0.5), "s": "ü\"'", "none": None},
+                   outputs={"prediction": "yes", "proba": None}) for i in range(3)]
+    assert store.ingest_events(events).accepted == 3
+    frame = store.events("churn")
+    assert frame["segment"].isna().all() and frame["latency_ms"].isna().all()
+    assert frame["features.s"].tolist() == ["ü\"'"] * 3
+    assert frame["features.x"].tolist() == [0.5] * 3 and frame["outputs.proba"].isna().all()

@@ -212,3 +212,24 @@ def test_spill_file_skips_a_torn_last_line(tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_text('{"kind": "event", "record": {"event_id": "a"}}\n{"kind": "ev')
     assert [r["event_id"] for _, r in SpillFile(path).take()] == ["a"]
+
+
+def test_store_sink_into_a_real_sqlite_store_with_labels_joined(tmp_path):
+    pytest.importorskip("sqlalchemy")
+    from stalwart.monitoring.client import Monitor
+    from stalwart.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    with Monitor(StoreSink(store), model="churn", model_version="1", flush_interval=0.05,
+                 spill_path=tmp_path / "spill.jsonl") as monitor:
+        ids = [monitor.log({"x": float(i), "plan": "pro"},
+                           {"prediction": i % 2, "proba": {"0": 0.25, "1": 0.75}},
+                           segment="acme", latency_ms=2.0) for i in range(20)]
+        monitor.log_label(ids[4], 1)
+    frame = store.events("churn").set_index("event_id")
+    store.close()
+    assert len(frame) == 20 and set(frame.index) == set(ids)
+    row = frame.loc[ids[4]]
+    assert row["features.x"] == 4.0 and row["outputs.proba.1"] == 0.75 and row["label"] == 1
+    assert row["segment"] == "acme" and row["latency_ms"] == 2.0
+    assert monitor.stats()["sent"] == 21

@@ -103,7 +103,7 @@ def _sqlite_events(engine: Engine) -> None:
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=60000", "synchronous=NORMAL",
+        for pragma in ("busy_timeout=60000", "journal_mode=WAL", "synchronous=NORMAL",
                        "foreign_keys=ON"):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
@@ -120,8 +120,6 @@ def writing(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         conn.execution_options(stalwart_write=True)
         with conn.begin():
-            if conn.dialect.name == "postgresql":
-                pass
             yield conn
 
 

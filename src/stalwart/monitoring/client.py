@@ -47,12 +47,16 @@ _SCALARS = (str, int, float, bool, type(None), np.integer, np.floating, np.bool_
             dt.datetime, dt.date)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _check_value(value: Any, where: str, depth: int = 0) -> None:
-    if isinstance(value, _SCALARS):
+    if type(value) in _PLAIN or isinstance(value, _SCALARS):
         return
     if depth < 4 and isinstance(value, Mapping):
         for k, v in value.items():
-            _check_value(v, f"{where}[{k!r}]", depth + 1)
+            if type(v) not in _PLAIN:
+                _check_value(v, f"{where}[{k!r}]", depth + 1)
         return
     if depth < 4 and isinstance(value, (list, tuple, np.ndarray)):
         for v in value:
@@ -68,7 +72,7 @@ def _check_mapping(value: Any, where: str) -> dict[str, Any]:
         raise DataError(where, expected="a mapping of name to value",
                         got=type(value).__name__, fix=f"pass {where} as a dict")
     for k, v in value.items():
-        if type(v) not in (int, float, str, bool) and v is not None:
+        if type(v) not in _PLAIN:
             _check_value(v, f"{where}[{k!r}]")
     return dict(value)
 

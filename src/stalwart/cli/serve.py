@@ -1,0 +1,40 @@
+"""``stalwart serve``: run the monitoring server (needs the ``server`` extra)."""
+
+from __future__ import annotations
+
+import click
+
+from ._common import clean_errors
+
+
+@click.command("serve")
+@click.option("--workspace", type=click.Path(file_okay=False),
+              help="Folder of the embedded SQLite store [default: $STALWART_WORKSPACE or "
+                   "./stalwart-workspace].")
+@click.option("--store", "store_url", default=None,
+              help="Store URL, e.g. postgresql+psycopg://user@host/db [default: "
+                   "$STALWART_STORE_URL or SQLite in the workspace].")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port.")
+@click.option("--token-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help='JSON {"<token>": ["ingest" | "read" | "admin", ...]} [default: '
+                   "$STALWART_TOKEN_FILE, else $STALWART_TOKENS].")
+@clean_errors
+def serve_command(workspace: str | None, store_url: str | None, host: str, port: int,
+                  token_file: str | None) -> None:
+    """Serve the REST API (/api/v1), /healthz, /metrics and /docs over HTTP."""
+    from .._optional import require
+
+    uvicorn = require("uvicorn", extra="server", purpose="stalwart serve")
+    from ..service import ServiceSettings, create_app
+
+    settings = ServiceSettings.from_env(store_url=store_url, workspace=workspace,
+                                        token_file=token_file)
+    app = create_app(settings)
+    tokens = len(app.state.tokens)
+    click.echo(f"store: {app.state.store.url}; {tokens} token(s)", err=True)
+    if tokens == 0:
+        click.echo("warning: no tokens configured; every API call will be refused with 401 "
+                   "(use --token-file or $STALWART_TOKENS)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")

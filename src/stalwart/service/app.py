@@ -1,0 +1,118 @@
+"""The application factory: ``create_app`` opens the store and wires the routes.
+
+Nothing happens at import time; every call builds an independent app (its own store, tokens
+and metrics), so tests and several servers in one process do not share state.
+
+>>> from stalwart.service import create_app
+>>> app = create_app(ServiceSettings(store_url="sqlite://"), tokens={"t0k3n": ["admin"]})
+>>> sorted(p for p in app.openapi()["paths"] if not p.startswith("/api"))
+['/healthz', '/metrics']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from .._json import jsonable
+from .._version import __version__
+from ..exceptions import InputError, ParameterError
+from ..store import Store, open_store
+from .auth import TokenSet, load_tokens
+from .limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from .telemetry import Metrics, MetricsMiddleware
+
+__all__ = ["API_PREFIX", "ServiceSettings", "create_app"]
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """Server settings; ``from_env`` reads ``STALWART_STORE_URL``, ``STALWART_WORKSPACE``,
+    ``STALWART_TOKEN_FILE`` and ``STALWART_MAX_BODY_BYTES``."""
+
+    store_url: str | None = None
+    workspace: str | None = None
+    token_file: str | None = None
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_events_per_page: int = 100_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any
+                 ) -> ServiceSettings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {
+            "store_url": env.get("STALWART_STORE_URL"),
+            "workspace": env.get("STALWART_WORKSPACE"),
+            "token_file": env.get("STALWART_TOKEN_FILE")}
+        raw = env.get("STALWART_MAX_BODY_BYTES")
+        if raw is not None:
+            try:
+                values["max_body_bytes"] = int(raw)
+            except ValueError:
+                raise ParameterError("STALWART_MAX_BODY_BYTES", expected="an integer of bytes",
+                                     got=repr(raw), fix="set e.g. 10485760") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _input_error(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=400)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 body, made JSON-safe: the echoed ``input`` may hold inf/NaN (Python's
+    parser accepts 1e999, NaN, Infinity), which the default response cannot encode."""
+    errors = [{k: v for k, v in err.items() if k not in {"input", "ctx"}}
+              for err in getattr(exc, "errors", list)()]
+    return JSONResponse({"detail": jsonable(errors)}, status_code=422)
+
+
+def create_app(settings: ServiceSettings | None = None, *, store: Store | None = None,
+               tokens: TokenSet | Mapping[str, Any] | None = None) -> FastAPI:
+    """Build the server app.
+
+    ``store`` (else ``settings.store_url`` / ``settings.workspace``) is the monitoring store;
+    a store opened here is closed when the app shuts down. ``tokens`` (a :class:`TokenSet` or
+    ``{token: [scopes]}``) else ``settings.token_file`` else ``$STALWART_TOKENS``.
+    """
+    from .routes import ROUTERS
+
+    settings = settings or ServiceSettings()
+    if tokens is None:
+        token_set = load_tokens(settings.token_file)
+    else:
+        token_set = tokens if isinstance(tokens, TokenSet) else TokenSet(tokens)
+    owned = store is None
+    if store is None:
+        store = open_store(settings.store_url, workspace=settings.workspace)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            app.state.store.close()
+
+    app = FastAPI(title="stalwart monitoring server", version=__version__,
+                  description="Ingest prediction events and labels; manage references, "
+                              "monitors, alerts and the review queue.", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.tokens = token_set
+    app.state.metrics = Metrics()
+    app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for router in ROUTERS:
+        app.include_router(router)
+    # outermost last: metrics see every request, including those refused for size
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    return app

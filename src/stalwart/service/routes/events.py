@@ -1,0 +1,58 @@
+"""``POST /api/v1/events`` (ingest) and ``GET /api/v1/events`` (read)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from ...store import Store
+from ..deps import get_metrics, get_store, require_scope
+from ..schemas import EventBatch
+from ..telemetry import Metrics
+from ._frames import records
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+
+@router.post("/events", summary="Ingest prediction events (idempotent by event_id)")
+def ingest(batch: EventBatch, store: Store = Depends(get_store),
+           metrics: Metrics = Depends(get_metrics),
+           _: str = Depends(require_scope("ingest"))) -> dict[str, Any]:
+    """Stores the valid events; invalid ones are listed in ``rejected`` with the reason and
+    the rest of the batch is kept. Repeated event_ids count as ``duplicates``."""
+    start = time.perf_counter()
+    result = store.ingest_events(batch.events)
+    metrics.observe_ingest(time.perf_counter() - start, accepted=result.accepted,
+                           duplicates=result.duplicates, rejected=len(result.rejected))
+    return result.to_dict()
+
+
+@router.get("/events", summary="Stored events of a model as JSON records")
+def list_events(model: str = Query(min_length=1), start: str | None = None,
+                end: str | None = None, segment: str | None = None,
+                model_version: str | None = None,
+                limit: int = Query(1000, ge=1, le=100_000),
+                store: Store = Depends(get_store),
+                _: str = Depends(require_scope("read"))) -> dict[str, Any]:
+    """Events in ``[start, end)`` (ISO-8601), oldest first, with their labels joined;
+    feature and output columns are flattened (``features.x``, ``outputs.prediction``)."""
+    rows = records(_first_events(store, model, start=start, end=end, segment=segment,
+                                 model_version=model_version, limit=limit))
+    return {"model": model, "count": len(rows), "limit": limit, "events": rows}
+
+
+def _first_events(store: Store, model: str, *, limit: int, **filters: Any) -> Any:
+    """The first ``limit`` events as the store's frame, with LIMIT in SQL.
+
+    ``Store.events`` has no ``limit`` and closing ``Store.iter_events`` early leaves a
+    PostgreSQL server cursor open, so this builds the store's own query with a LIMIT.
+    """
+    from ...store import events as store_events
+
+    query = store_events._query(model, filters["start"], filters["end"], filters["segment"],
+                                filters["model_version"], True).limit(limit)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return store_events._frame(rows, True)

@@ -1,0 +1,39 @@
+"""The human review queue: list (read) and resolve into a label (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from ...exceptions import DataError
+from ...store import REVIEW_STATUSES, Store
+from ..deps import get_store, require_scope
+from ..schemas import ResolveIn
+from ._frames import jsonable_list, record
+
+router = APIRouter(prefix="/api/v1", tags=["review"])
+
+
+@router.get("/review", summary="Review queue items, oldest first")
+def list_items(status: str = Query("open", description="open, resolved or all"),
+               limit: int = Query(100, ge=1, le=10_000), store: Store = Depends(get_store),
+               _: str = Depends(require_scope("read"))) -> dict[str, Any]:
+    if status != "all" and status not in REVIEW_STATUSES:
+        raise HTTPException(400, detail=f"status must be open, resolved or all, got {status!r}")
+    items = store.review_items(None if status == "all" else status, limit=limit)
+    return {"items": jsonable_list(items)}
+
+
+@router.post("/review/{item_id}/resolve", summary="Resolve an item; its label is stored")
+def resolve(item_id: int, body: ResolveIn, store: Store = Depends(get_store),
+            principal: str = Depends(require_scope("admin"))) -> dict[str, Any]:
+    if body.label is None:
+        raise HTTPException(400, detail="label is null. Fix: send the true label")
+    try:
+        return record(store.resolve_review(item_id, label=body.label,
+                                           by=body.by or principal))
+    except DataError as exc:
+        text = str(exc)
+        status = 404 if "id of a queued item" in text else 409 if "open item" in text else 400
+        raise HTTPException(status, detail=str(exc)) from None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import math
+import os
 import re
 import tempfile
 import threading
@@ -157,6 +158,7 @@ class Monitor:
         self._next_probe = 0.0
         self._closing = False
         self._closed = False
+        self._pid = os.getpid()
         self._thread = threading.Thread(target=self._run, name=f"stalwart-monitor-{model}",
                                         daemon=True)
         self._thread.start()
@@ -196,6 +198,9 @@ class Monitor:
         with self._lock:
             if self._closed:
                 raise StageError("Monitor.log after close(): create a new Monitor")
+            if self._pid != os.getpid():
+                raise StageError("Monitor used in a forked child process: its background "
+                                 "thread lives in the parent; create one Monitor per process")
             self._counts["logged"] += rows
             self._accepted += rows
             if self._queued + rows <= self.max_queue:
@@ -258,7 +263,8 @@ class Monitor:
         return done
 
     def _at_exit(self) -> None:
-        self.close(timeout=_EXIT_TIMEOUT)
+        if self._pid == os.getpid():  # a forked child inherits the handler, not the thread
+            self.close(timeout=_EXIT_TIMEOUT)
 
     def _drain(self) -> list[tuple[str, list[dict[str, Any]], int]]:
         with self._lock:

@@ -255,3 +255,28 @@ def test_bad_input_is_a_data_error_at_log_time(tmp_path):
     monitor.log({"x": 1}, {"prediction": 1})
     monitor.close()
     assert monitor.stats()["logged"] == 1 and len(sink) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
+def test_a_forked_child_cannot_log_and_does_not_resend_the_parents_queue(tmp_path):
+    sink = MemorySink()
+    monitor = make(sink, tmp_path, flush_interval=60, batch_size=1000)
+    monitor.log({"x": 1}, {"prediction": 0}, event_id="parent")
+    ctx = __import__("multiprocessing").get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_logs, args=(monitor, queue))
+    child.start()
+    assert queue.get(timeout=30) == "StageError"
+    child.join(30)
+    monitor.close()
+    assert list(sink.events) == ["parent"] and spill_lines(tmp_path / "spill.jsonl") == []
+
+
+def _child_logs(monitor, queue):
+    try:
+        monitor.log({"x": 2}, {"prediction": 0})
+        queue.put("logged")
+    except StageError:
+        queue.put("StageError")
+    monitor._at_exit()  # what atexit would run in the child: nothing

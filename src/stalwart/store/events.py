@@ -195,12 +195,15 @@ def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
             part = rows[start:start + _CHUNK]
             if conn.dialect.name == "postgresql":
                 inserted += _insert_pg(conn, part)
-            else:
+            elif conn.dialect.name == "sqlite":
+                inserted += _insert_sqlite(conn, part)
+            else:  # pragma: no cover - only the two dialects are resolved by engine.py
                 stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
                 inserted += len(conn.execute(stmt, part).all())
     return IngestResult(inserted, repeats + len(rows) - inserted, tuple(rejected))
 
 
+_ENCODE = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
 _PG_COLUMNS = {"event_id": "text", "timestamp": "timestamp", "model": "text",
                "model_version": "text", "segment": "text", "features": "json",
                "outputs": "json", "latency_ms": "float8", "metadata": "json",
@@ -221,9 +224,34 @@ def _insert_pg(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
     for i, (col, kind) in enumerate(_PG_COLUMNS.items()):
         values = [r[col] for r in rows]
         if kind == "json":
-            values = [json.dumps(v, allow_nan=False) for v in values]
+            values = [_ENCODE(v) for v in values]
         params[f"c{i}"] = values
     return len(conn.execute(_PG_INSERT, params).all())
+
+
+_SQLITE_INSERT = ("INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c in _PG_COLUMNS)
+                  + ") VALUES (" + ", ".join("?" for _ in _PG_COLUMNS) + ") "
+                  "ON CONFLICT (event_id) DO NOTHING")
+
+
+def _sqlite_value(value: Any, kind: str) -> Any:
+    if kind == "json":
+        return _ENCODE(value)
+    if kind == "timestamp":  # sqlalchemy's SQLite DATETIME storage format
+        return value.isoformat(sep=" ", timespec="microseconds")
+    return value
+
+
+def _insert_sqlite(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
+    """The driver's ``executemany`` (a C loop); its rowcount counts only inserted rows."""
+    kinds = list(_PG_COLUMNS.items())
+    params = [tuple(_sqlite_value(r[c], k) for c, k in kinds) for r in rows]
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany(_SQLITE_INSERT, params)
+        return cursor.rowcount
+    finally:
+        cursor.close()
 
 
 def _register(conn: sa.Connection, pairs: list[tuple[str, str]], now: dt.datetime) -> None:

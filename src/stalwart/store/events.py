@@ -210,23 +210,18 @@ _PG_COLUMNS = {"event_id": "text", "timestamp": "timestamp", "model": "text",
                "received_at": "timestamp"}
 _PG_INSERT = sa.text(
     "INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c in _PG_COLUMNS) + ") "
-    "SELECT " + ", ".join(f"u.c{i}::{t}" if t == "json" else f"u.c{i}"
-                          for i, t in enumerate(_PG_COLUMNS.values())) + " FROM unnest("
-    + ", ".join(f"CAST(:c{i} AS {'text' if t == 'json' else t}[])"
-                for i, t in enumerate(_PG_COLUMNS.values()))
-    + ") AS u(" + ", ".join(f"c{i}" for i in range(len(_PG_COLUMNS))) + ") "
+    "SELECT " + ", ".join(f'r."{c}"' for c in _PG_COLUMNS)
+    + " FROM json_to_recordset(CAST(:rows AS json)) AS r("
+    + ", ".join(f'"{c}" {t}' for c, t in _PG_COLUMNS.items()) + ") "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
 
 
 def _insert_pg(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
-    """One ``INSERT ... SELECT FROM unnest(arrays)`` per chunk: a single round trip."""
-    params = {}
-    for i, (col, kind) in enumerate(_PG_COLUMNS.items()):
-        values = [r[col] for r in rows]
-        if kind == "json":
-            values = [_ENCODE(v) for v in values]
-        params[f"c{i}"] = values
-    return len(conn.execute(_PG_INSERT, params).all())
+    """One ``INSERT ... SELECT FROM json_to_recordset(...)`` per chunk: one round trip and one
+    JSON parameter (psycopg adapts big parameter lists in Python, slowly)."""
+    payload = _ENCODE([{**r, "timestamp": r["timestamp"].isoformat(),
+                        "received_at": r["received_at"].isoformat()} for r in rows])
+    return len(conn.execute(_PG_INSERT, {"rows": payload}).all())
 
 
 _SQLITE_INSERT = ("INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c in _PG_COLUMNS)

@@ -40,7 +40,7 @@ class TokenSet:
         for token, scopes in (tokens or {}).items():
             if not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH:
                 raise ParameterError("token", expected=f"a string of at least "
-                                     f"{MIN_TOKEN_LENGTH} characters", got=repr(token)[:20],
+                                     f"{MIN_TOKEN_LENGTH} characters", got=_shape(token),
                                      fix="use a long random token (secrets.token_urlsafe())")
             if isinstance(scopes, str):
                 scopes = [scopes]
@@ -73,6 +73,13 @@ class TokenSet:
     def principal(token: str) -> str:
         """A name for logs and review resolutions that does not reveal the token."""
         return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def _shape(token: Any) -> str:
+    """What was wrong with a token, without echoing it."""
+    if isinstance(token, str):
+        return f"a string of {len(token)} characters"
+    return type(token).__name__
 
 
 def load_tokens(path: str | Path | None = None, *,

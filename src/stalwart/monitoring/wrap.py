@@ -47,7 +47,7 @@ class _CallRecord:
     __slots__ = ("names", "values", "preds", "proba", "classes", "latency", "when",
                  "ids", "prefix", "segment", "model", "version")
 
-    def __init__(self, names: list[str], values: np.ndarray, preds: np.ndarray, proba: Any,
+    def __init__(self, names: Any, values: np.ndarray, preds: np.ndarray, proba: Any,
                  classes: Any, latency: float, when: float, ids: list[str] | None,
                  prefix: str, segment: str | None, model: str, version: str) -> None:
         self.names = names
@@ -69,7 +69,7 @@ class _CallRecord:
         n = len(preds)
         ids = self.ids if self.ids is not None else [f"{self.prefix}-{i}" for i in range(n)]
         stamp = dt.datetime.fromtimestamp(self.when, dt.timezone.utc).isoformat()
-        names = self.names
+        names = self.names if isinstance(self.names, list) else [str(c) for c in self.names]
         if self.proba is not None:
             keys = [str(c) for c in self.classes]
             probas: list[Any] = [dict(zip(keys, p)) for p in self.proba.tolist()]
@@ -173,11 +173,11 @@ class MonitoredModel:
         self._last = (prefix, event_ids, n)
         self.monitor._enqueue("batch", record, n)
 
-    def _features(self, X: Any) -> tuple[list[str], np.ndarray]:
+    def _features(self, X: Any) -> tuple[Any, np.ndarray]:
         columns = getattr(X, "columns", None)
         if columns is not None and hasattr(X, "to_numpy"):  # a pandas DataFrame
             values = X.to_numpy(copy=True)
-            names = [str(c) for c in columns]
+            names = columns  # an immutable pandas Index: made into str by the thread
         else:
             if hasattr(X, "toarray"):  # a scipy sparse matrix
                 X = X.toarray()

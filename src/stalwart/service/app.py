@@ -43,7 +43,6 @@ class ServiceSettings:
     workspace: str | None = None
     token_file: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    max_events_per_page: int = 100_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any
@@ -78,7 +77,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(settings: ServiceSettings | None = None, *, store: Store | None = None,
                tokens: TokenSet | Mapping[str, Any] | None = None) -> FastAPI:
-    """Build the server app.
+    """Build the server app (``settings`` default: :meth:`ServiceSettings.from_env`).
 
     ``store`` (else ``settings.store_url`` / ``settings.workspace``) is the monitoring store;
     a store opened here is closed when the app shuts down. ``tokens`` (a :class:`TokenSet` or
@@ -86,7 +85,7 @@ def create_app(settings: ServiceSettings | None = None, *, store: Store | None =
     """
     from .routes import ROUTERS
 
-    settings = settings or ServiceSettings()
+    settings = ServiceSettings.from_env() if settings is None else settings
     if tokens is None:
         token_set = load_tokens(settings.token_file)
     else:

@@ -91,6 +91,17 @@ def client(sqlite_url):
         yield c
 
 
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory):
+    """One app for tests that change nothing (bad requests), to keep the module fast."""
+    from fastapi.testclient import TestClient
+
+    from stalwart.service import ServiceSettings, create_app
+    url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'stalwart.db'}"
+    with TestClient(create_app(ServiceSettings(store_url=url), tokens=TOKENS)) as c:
+        yield c
+
+
 class LiveServer:
     """uvicorn serving ``app`` in a thread on a socket bound to 127.0.0.1:0."""
 

@@ -77,8 +77,8 @@ MALFORMED = [
 
 @pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/labels"])
 @pytest.mark.parametrize("body,ctype", MALFORMED)
-def test_malformed_bodies_are_4xx_with_a_message(client, h, path, body, ctype):
-    r = client.post(path, content=body, headers={**h.ADMIN, "content-type": ctype})
+def test_malformed_bodies_are_4xx_with_a_message(shared_client, h, path, body, ctype):
+    r = shared_client.post(path, content=body, headers={**h.ADMIN, "content-type": ctype})
     if r.status_code == 200:  # a well-formed batch whose items are each rejected
         assert r.json()["accepted"] == 0
         return
@@ -105,8 +105,8 @@ def test_malformed_bodies_are_4xx_with_a_message(client, h, path, body, ctype):
     ("DELETE", "/api/v1/monitors/nope", None, None),
     ("GET", "/api/v1/models/churn/references/nope", None, None),
 ])
-def test_bad_requests_are_4xx_not_5xx(client, h, method, path, params, body):
-    r = client.request(method, path, params=params, json=body, headers=h.ADMIN)
+def test_bad_requests_are_4xx_not_5xx(shared_client, h, method, path, params, body):
+    r = shared_client.request(method, path, params=params, json=body, headers=h.ADMIN)
     assert 400 <= r.status_code < 500, (r.status_code, r.text)
     assert r.json()["detail"]
 

@@ -78,12 +78,13 @@ def test_write_routes_refuse_missing_invalid_and_underscoped_tokens(client, h, m
 
 
 @pytest.mark.parametrize("path", READS)
-def test_read_routes_need_the_read_scope(client, h, path):
-    assert client.get(path).status_code == 401
-    assert client.get(path, headers={"Authorization": "Bearer nope-nope"}).status_code == 401
-    assert client.get(path, headers=h.INGEST).status_code == 403
+def test_read_routes_need_the_read_scope(shared_client, h, path):
+    c = shared_client
+    assert c.get(path).status_code == 401
+    assert c.get(path, headers={"Authorization": "Bearer nope-nope"}).status_code == 401
+    assert c.get(path, headers=h.INGEST).status_code == 403
     for headers in (h.READ, h.ADMIN):
-        assert client.get(path, headers=headers).status_code not in (401, 403)
+        assert c.get(path, headers=headers).status_code not in (401, 403)
 
 
 def test_no_tokens_means_no_api_access(sqlite_url):

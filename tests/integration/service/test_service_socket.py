@@ -82,7 +82,8 @@ def test_stalwart_serve_runs_a_real_server(tmp_path, h):
     tokens.write_text(json.dumps(h.TOKENS))
     code = ("import sys; from stalwart.cli.serve import serve_command; "
             "serve_command(sys.argv[1:])")
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"STALWART_STORE_URL", "STALWART_TOKEN_FILE", "STALWART_TOKENS"}}
     proc = subprocess.Popen([sys.executable, "-c", code, "--workspace", str(tmp_path / "ws"),
                              "--port", str(port), "--token-file", str(tokens)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)

@@ -87,6 +87,9 @@ def upsert_alert(engine: Engine, monitor: str, rule: str, *, severity: str = "wa
     when = utcnow() if at is None else to_utc(at, "at")
     a = Alert.__table__
     with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:f))"),
+                         {"f": f"stalwart.alert:{fingerprint}"})
         row = conn.execute(sa.select(a).where(a.c.fingerprint == fingerprint,
                                               a.c.status != "resolved")
                            .order_by(a.c.id.desc()).limit(1)).one_or_none()

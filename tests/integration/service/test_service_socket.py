@@ -106,3 +106,25 @@ def test_stalwart_serve_runs_a_real_server(tmp_path, h):
         _, err = proc.communicate(timeout=15)
     assert (tmp_path / "ws" / "stalwart.db").exists()
     assert b"1 token" not in err and b"4 token(s)" in err
+
+
+def test_the_python_client_logs_to_the_server(live, h, tmp_path):
+    from stalwart.monitoring.client import Monitor
+    from stalwart.monitoring.sinks import HttpSink
+
+    monitor = Monitor(HttpSink(live.url, token="tok-ingest-0123"), model="churn",
+                      model_version="7", batch_size=50, flush_interval=0.05,
+                      spill_path=tmp_path / "spill.jsonl")
+    ids = [monitor.log({"x": float(i)}, {"prediction": i % 2}, segment="acme",
+                       latency_ms=2.0) for i in range(120)]
+    for event_id in ids[:10]:
+        monitor.log_label(event_id, 1)
+    assert monitor.close(timeout=20)
+    with httpx.Client(base_url=live.url, timeout=10) as c:
+        got = c.get("/api/v1/events", params={"model": "churn", "limit": 1000},
+                    headers=h.READ).json()
+    assert sorted(e["event_id"] for e in got["events"]) == sorted(ids)
+    labelled = {e["event_id"] for e in got["events"] if e["label"] == 1}
+    assert labelled == set(ids[:10])
+    assert not (tmp_path / "spill.jsonl").exists() or \
+        (tmp_path / "spill.jsonl").read_text() == ""

@@ -57,8 +57,20 @@ class Sink(Protocol):
 
 
 def encode(payload: Any) -> bytes:
-    """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe."""
-    return json.dumps(jsonable(payload), separators=(",", ":"), allow_nan=False).encode()
+    """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe.
+
+    The C encoder does plain values itself and calls :func:`jsonable` only for the others;
+    a NaN or infinity anywhere sends the whole payload through ``jsonable`` (NaN -> null).
+
+    >>> import numpy as np
+    >>> encode({"x": np.int64(2), "y": [1.5, float("nan")]})
+    b'{"x":2,"y":[1.5,null]}'
+    """
+    try:
+        text = json.dumps(payload, separators=(",", ":"), allow_nan=False, default=jsonable)
+    except ValueError:  # NaN or infinity: the slow path turns them into null
+        text = json.dumps(jsonable(payload), separators=(",", ":"), allow_nan=False)
+    return text.encode()
 
 
 _RETRYABLE_4XX = frozenset({408, 429})

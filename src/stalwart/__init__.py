@@ -18,6 +18,7 @@ from .drift import (ADWIN, CUSUM, DDM, EDDM, KSWIN, AlarmBudget, BBSDDrift, Diag
                     fit_unit_change, label_drift, prediction_drift)
 from .estimation import CBPE, DLE, PerformanceEstimate
 from .models import ModelAdapter, load_model, save_model, wrap
+from .monitoring import AlertEngine, Monitor, MonitorSpec, evaluate_windows
 from .novelty import (GMMNovelty, IsolationForestNovelty, KNNNovelty, MahalanobisNovelty,
                       NoveltyResult, OOVNovelty, PipelinePathNovelty, TextEmbeddingNovelty,
                       TextLengthNovelty)
@@ -30,6 +31,7 @@ from .exceptions import (DataError, InputError, MissingExtraError, ModelError, P
 __all__ = [
     "ADWIN",
     "AlarmBudget",
+    "AlertEngine",
     "BBSDDrift",
     "CBPE",
     "CHECKS",
@@ -66,6 +68,8 @@ __all__ = [
     "ModelAdapter",
     "ModelCard",
     "ModelError",
+    "Monitor",
+    "MonitorSpec",
     "NoveltyResult",
     "OOVNovelty",
     "PCAReconstructionDrift",
@@ -97,6 +101,7 @@ __all__ = [
     "diagnose",
     "drift_suite",
     "evaluate_suite_run",
+    "evaluate_windows",
     "evaluation_suite",
     "fingerprint",
     "fit_unit_change",

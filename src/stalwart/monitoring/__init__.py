@@ -1,1 +1,58 @@
-"""Production monitoring: windows, monitors, alerts and the logging client."""
+"""Production monitoring: the logging client, windows and their metrics, alerts.
+
+- :class:`Monitor` logs predictions in-process with background batching to a sink (the
+  server over HTTP, a store, memory), never blocking the caller and never dropping what it
+  accepted (a spill file holds what could not be sent); ``monitor.wrap(model)`` logs every
+  prediction with its latency;
+- :class:`MonitorSpec` declares what a monitor computes per window (drift, quality, novelty,
+  prediction distribution, performance with or without labels, latency, business KPIs);
+  :func:`evaluate_windows` computes it over a frame of logged events;
+- :mod:`stalwart.monitoring.alerts`: rules on window metrics, deduplicated alerts, channels
+  (log, webhook, e-mail) and retraining triggers.
+
+The store (:mod:`stalwart.store`) and the server (:mod:`stalwart.service`) live beside it.
+"""
+
+from .alerts import (CHANNELS, AlertEngine, AlertEvents, CommandAction, EmailChannel,
+                     LogChannel, Notification, RetrainTrigger, Rule, WebhookAction,
+                     WebhookChannel, dispatch)
+from .client import Monitor
+from .evaluate import evaluate_window, evaluate_windows
+from .metrics import KPIS, WINDOW_METRICS, WindowMetric, register_kpi, register_window_metric
+from .result import WindowResult
+from .sinks import HttpSink, MemorySink, StoreSink
+from .spec import DEFAULT_METRICS, FittedMonitor, MonitorSpec
+from .windows import assign_windows
+from .wrap import MonitoredModel
+
+__all__ = [
+    "AlertEngine",
+    "AlertEvents",
+    "CHANNELS",
+    "CommandAction",
+    "DEFAULT_METRICS",
+    "EmailChannel",
+    "FittedMonitor",
+    "HttpSink",
+    "KPIS",
+    "LogChannel",
+    "MemorySink",
+    "Monitor",
+    "MonitorSpec",
+    "MonitoredModel",
+    "Notification",
+    "RetrainTrigger",
+    "Rule",
+    "StoreSink",
+    "WINDOW_METRICS",
+    "WebhookAction",
+    "WebhookChannel",
+    "WindowMetric",
+    "WindowResult",
+    "assign_windows",
+    "dispatch",
+    "evaluate_window",
+    "evaluate_windows",
+    "register_kpi",
+    "register_window_metric",
+]

@@ -6,7 +6,8 @@
   prediction with its latency;
 - :class:`MonitorSpec` declares what a monitor computes per window (drift, quality, novelty,
   prediction distribution, performance with or without labels, latency, business KPIs);
-  :func:`evaluate_windows` computes it over a frame of logged events;
+  :func:`evaluate_windows` computes it over a frame of logged events, and
+  :func:`run_monitor` runs it against the store (windows stored, alerts kept, notified);
 - :mod:`stalwart.monitoring.alerts`: rules on window metrics, deduplicated alerts, channels
   (log, webhook, e-mail) and retraining triggers.
 
@@ -20,6 +21,7 @@ from .client import Monitor
 from .evaluate import evaluate_window, evaluate_windows
 from .metrics import KPIS, WINDOW_METRICS, WindowMetric, register_kpi, register_window_metric
 from .result import WindowResult
+from .runner import MonitorRun, run_monitor
 from .sinks import HttpSink, MemorySink, StoreSink
 from .spec import DEFAULT_METRICS, FittedMonitor, MonitorSpec
 from .windows import assign_windows
@@ -38,6 +40,7 @@ __all__ = [
     "LogChannel",
     "MemorySink",
     "Monitor",
+    "MonitorRun",
     "MonitorSpec",
     "MonitoredModel",
     "Notification",
@@ -55,4 +58,5 @@ __all__ = [
     "evaluate_windows",
     "register_kpi",
     "register_window_metric",
+    "run_monitor",
 ]

@@ -128,3 +128,22 @@ def test_the_python_client_logs_to_the_server(live, h, tmp_path):
     assert labelled == set(ids[:10])
     assert not (tmp_path / "spill.jsonl").exists() or \
         (tmp_path / "spill.jsonl").read_text() == ""
+
+
+def test_concurrent_overlapping_batches_store_each_event_once(store_url, h):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from stalwart.service import ServiceSettings, create_app
+    app = create_app(ServiceSettings(store_url=store_url), tokens=h.TOKENS)
+    with h.LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as c:
+        def send(k: int) -> dict:
+            batch = {"events": [h.event(i) for i in range(k * 50, k * 50 + 100)]}
+            return c.post("/api/v1/events", json=batch, headers=h.INGEST).json()
+
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(send, range(6)))  # events 0..349, each sent once or twice
+        assert sum(a["accepted"] for a in answers) == 350
+        assert sum(a["duplicates"] for a in answers) == 250
+        got = c.get("/api/v1/events", params={"model": "churn", "limit": 1000},
+                    headers=h.READ).json()
+        assert got["count"] == 350

@@ -355,7 +355,14 @@ class Monitor:
         malformed event (or a batch over the server's size limit) does not take its
         neighbours to the dead-letter file.
         """
-        outcome, message = self._attempt(kind, records, probe=probe)
+        outcome, message, refused = self._attempt(kind, records, probe=probe)
+        if outcome == "sent" and refused:
+            # acknowledged, but some records were refused inside the batch: dead-letter
+            # exactly those, with the sink's reason
+            bad = dict(refused)
+            return ([("sent", [r for i, r in enumerate(records) if i not in bad], "")]
+                    + [("dead", [records[i]], reason) for i, reason in sorted(bad.items())
+                       if 0 <= i < len(records)])
         if outcome == "dead" and len(records) > 1:
             mid = len(records) // 2
             return (self._deliver(kind, records[:mid], probe=probe)
@@ -363,18 +370,18 @@ class Monitor:
         return [(outcome, records, message)]
 
     def _attempt(self, kind: str, records: list[dict[str, Any]], *,
-                 probe: bool) -> tuple[str, str]:
+                 probe: bool) -> tuple[str, str, list[tuple[int, str]]]:
         """One batch with retries (a probe of the spill re-send tries once)."""
         if self._sink_down and not probe:
-            return "spill", ""  # the spill re-send probes the sink; stay behind it
+            return "spill", "", []  # the spill re-send probes the sink; stay behind it
         send = self.sink.send_events if kind == "event" else self.sink.send_labels
         retries = 0 if probe else self.retries
         for attempt in range(retries + 1):
             try:
-                send(records)
-                return "sent", ""
+                refused = send(records)
+                return "sent", "", list(refused or [])
             except RejectedBatchError as exc:
-                return "dead", str(exc)
+                return "dead", str(exc), []
             except Exception:  # noqa: BLE001 - transient, or an unknown sink failure
                 pass
             if attempt < retries and not self._closing:
@@ -382,7 +389,7 @@ class Monitor:
         self._sink_down = True
         self._next_probe = time.monotonic() + min(self.backoff * 2 ** self.retries,
                                                   _MAX_BACKOFF)
-        return "spill", ""
+        return "spill", "", []
 
     def _resend_spill(self) -> None:
         """Re-send the spill file when it has lines and the sink is not known to be down."""

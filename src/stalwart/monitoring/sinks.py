@@ -48,10 +48,15 @@ class RejectedBatchError(StalwartError):
     """The sink refused the batch for good (bad request): do not retry; dead-letter it."""
 
 
-class Sink(Protocol):
-    def send_events(self, events: list[dict[str, Any]]) -> None: ...
+#: what a sink answers for an acknowledged batch: the records it refused inside it, as
+#: ``(index in the batch, reason)`` (the client dead-letters exactly those)
+Refusals = list[tuple[int, str]]
 
-    def send_labels(self, labels: list[dict[str, Any]]) -> None: ...
+
+class Sink(Protocol):
+    def send_events(self, events: list[dict[str, Any]]) -> Refusals | None: ...
+
+    def send_labels(self, labels: list[dict[str, Any]]) -> Refusals | None: ...
 
     def close(self) -> None: ...
 
@@ -74,6 +79,17 @@ def encode(payload: Any) -> bytes:
 
 
 _RETRYABLE_4XX = frozenset({408, 429})
+
+
+def _refusals(response: Any) -> Refusals:
+    """The records a 2xx answer refused (``{"rejected": [{"index", "reason"}]}``)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    rejected = body.get("rejected", []) if isinstance(body, dict) else []
+    return [(int(r["index"]), str(r.get("reason", ""))) for r in rejected
+            if isinstance(r, dict) and isinstance(r.get("index"), int)]
 
 
 class HttpSink:
@@ -110,7 +126,7 @@ class HttpSink:
                              "Content-Type": "application/json"})
             return self._client
 
-    def _post(self, path: str, payload: dict[str, Any]) -> None:
+    def _post(self, path: str, payload: dict[str, Any]) -> Refusals:
         client = self._http()
         httpx = require("httpx", extra="server")
         try:
@@ -119,17 +135,17 @@ class HttpSink:
             raise TransientSinkError(f"POST {path}: {type(exc).__name__}: {exc}") from exc
         status = response.status_code
         if 200 <= status < 300:
-            return
+            return _refusals(response)
         message = f"POST {path}: HTTP {status}: {response.text[:2000]}"
         if 400 <= status < 500 and status not in _RETRYABLE_4XX:
             raise RejectedBatchError(message)
         raise TransientSinkError(message)
 
-    def send_events(self, events: list[dict[str, Any]]) -> None:
-        self._post("/api/v1/events", {"events": events})
+    def send_events(self, events: list[dict[str, Any]]) -> Refusals:
+        return self._post("/api/v1/events", {"events": events})
 
-    def send_labels(self, labels: list[dict[str, Any]]) -> None:
-        self._post("/api/v1/labels", {"labels": labels})
+    def send_labels(self, labels: list[dict[str, Any]]) -> Refusals:
+        return self._post("/api/v1/labels", {"labels": labels})
 
     def close(self) -> None:
         with self._lock:
@@ -157,19 +173,20 @@ class StoreSink:
                                      fix="pass a stalwart.store Store")
         self.store = store
 
-    def _call(self, method: str, records: list[dict[str, Any]]) -> None:
+    def _call(self, method: str, records: list[dict[str, Any]]) -> Refusals:
         try:
-            getattr(self.store, method)(records)
+            result = getattr(self.store, method)(records)
         except InputError as exc:
             raise RejectedBatchError(f"{method}: {exc}") from exc
         except Exception as exc:  # noqa: BLE001 - anything else may pass: retry
             raise TransientSinkError(f"{method}: {type(exc).__name__}: {exc}") from exc
+        return [(int(i), str(reason)) for i, _, reason in getattr(result, "rejected", ())]
 
-    def send_events(self, events: list[dict[str, Any]]) -> None:
-        self._call("ingest_events", events)
+    def send_events(self, events: list[dict[str, Any]]) -> Refusals:
+        return self._call("ingest_events", events)
 
-    def send_labels(self, labels: list[dict[str, Any]]) -> None:
-        self._call("add_labels", labels)
+    def send_labels(self, labels: list[dict[str, Any]]) -> Refusals:
+        return self._call("add_labels", labels)
 
     def close(self) -> None:
         return None

@@ -14,7 +14,7 @@ resolved, the next firing opens a new alert.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,7 +50,7 @@ class AlertRecord:
     context: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class ChannelRecord:
     config: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _choice(value: Any, what: str, allowed: tuple[str, ...]) -> str:

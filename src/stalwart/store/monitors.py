@@ -16,7 +16,7 @@ a window is idempotent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,7 +50,7 @@ class MonitorRecord:
     updated: dt.datetime
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class WindowRecord:
     created: dt.datetime
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _spec(value: Any, what: str) -> dict[str, Any]:

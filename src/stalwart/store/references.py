@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ class ModelRecord:
     created: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class VersionRecord:
     created: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _name(value: Any, what: str) -> str:

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,7 +46,7 @@ class ReviewRecord:
     resolution: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _item(row: Any) -> ReviewRecord:

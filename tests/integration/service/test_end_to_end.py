@@ -99,3 +99,24 @@ def test_logged_traffic_is_monitored_and_alerted(sqlite_url, receiver, h):
                             start="2026-01-01T00:00:00Z", end="2026-01-07T00:00:00Z")
         assert len(store.window_results("churn-daily")) == 6 and len(store.alerts()) == 1
         assert again.windows[4].metrics["drift_alarm"] == 1
+
+
+def test_events_the_server_refuses_inside_a_batch_are_dead_lettered(sqlite_url, h, tmp_path):
+    from stalwart.service import ServiceSettings, create_app
+    app = create_app(ServiceSettings(store_url=sqlite_url), tokens=h.TOKENS)
+    with h.LiveServer(app) as live:
+        monitor = Monitor(HttpSink(live.url, token="tok-ingest-0123"), model="churn",
+                          model_version="1", spill_path=tmp_path / "spill.jsonl")
+        for i in range(20):
+            # a probability of 1.5: the client forwards outputs as they are, the server's
+            # event contract refuses it
+            proba = {"0": -0.5, "1": 1.5} if i == 7 else {"0": 0.5, "1": 0.5}
+            monitor.log({"x": float(i)}, {"prediction": i % 2, "proba": proba})
+        assert monitor.close(timeout=30)
+        stats = monitor.stats()
+        assert stats["sent"] == 19 and stats["dead_lettered"] == 1, stats
+        dead = (tmp_path / "spill.dead.jsonl").read_text().splitlines()
+        assert len(dead) == 1 and "1.5" in dead[0] and "proba" in dead[0]
+        stored = httpx.get(f"{live.url}/api/v1/events", params={"model": "churn"},
+                           headers=h.READ).json()
+        assert len(stored if isinstance(stored, list) else stored["events"]) == 19

@@ -84,9 +84,10 @@ class NoveltyRate(Check):
             false_flag_rate=self.false_flag_rate, random_state=ctx.random_state)
         need = min_calibration_size(self.false_flag_rate)
         if round(len(ref) * 0.3) < need:
-            return Evidence(_UNTESTED, f"not tested: the reference has {len(ref)} rows; calibrating "
-                                f"a {self.false_flag_rate:g} false-flag rate needs {need} "
-                                f"held-out rows, so at least {int(need / 0.3) + 1} rows")
+            return Evidence(_UNTESTED, (
+                f"not tested: the reference has {len(ref)} rows; calibrating a "
+                f"{self.false_flag_rate:g} false-flag rate needs {need} held-out rows, so at "
+                f"least {int(need / 0.3) + 1} rows"))
         detector.fit(encoder.transform(ref, "reference"))
         result = detector.detect(encoder.transform(cur, "current"))
         n, k = len(cur), int(result.flags.sum())

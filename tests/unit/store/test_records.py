@@ -1,0 +1,27 @@
+"""Store records serialise to plain JSON (the server and the reports read them that way)."""
+
+import json
+
+import pytest
+
+pytest.importorskip("sqlalchemy")
+
+
+def test_every_record_kind_serialises(tmp_path):
+    from stalwart.store import open_store
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    store.ingest_events([{"event_id": "e1", "timestamp": "2026-01-01T00:00:00Z", "model": "m",
+                          "model_version": "1", "features": {"x": 1},
+                          "outputs": {"prediction": 0}}])
+    store.save_monitor("mon", "m", {"window": "1D"})
+    store.save_window_result("mon", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", 1,
+                             {"latency_p99": 3.0}, {"ok": True})
+    store.upsert_alert("mon", "latency_p99 > 1", context={"value": 3.0})
+    store.save_channel("ops", "log", {})
+    item = store.enqueue_review("e1", "low confidence")
+    records = [*store.models(), *store.versions("m"), store.monitor("mon"),
+               *store.window_results("mon"), *store.alerts(), *store.channels(), item]
+    for record in records:
+        d = record.to_dict()
+        assert json.loads(json.dumps(d)) == d and d  # plain JSON, no recursion
+    assert store.alerts()[0].to_dict()["context"] == {"value": 3.0}

@@ -39,9 +39,10 @@ def audit_suite(*, checks: Sequence[str] | None = None,
     >>> audit_suite(checks=["missing_values"]).checks
     [MissingValues(...)]
     """
-    return build_suite('data_audit', AUDIT_CHECKS, __package__, checks=checks, options=options,
-                       description='Fitness of a table for training or scoring',
-                       what='audit checks')
+    return build_suite("data_audit", AUDIT_CHECKS, __package__, checks=checks,
+                       options=options,
+                       description="Fitness of a table for training or scoring",
+                       what="audit checks")
 
 
 def audit(data: Any, *, target: str | None = None, reference: Any = None,

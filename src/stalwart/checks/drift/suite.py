@@ -50,9 +50,10 @@ def drift_suite(*, checks: Sequence[str] | None = None,
     >>> drift_suite(checks=["feature_drift"], options={"feature_drift": {"alpha": 0.01}}).checks
     [FeatureDrift(..., alpha=0.01, ...)]
     """
-    return build_suite('drift', DRIFT_CHECKS, __package__, checks=checks, options=options,
-                       description='What changed between reference (training) and current data',
-                       what='drift checks', reference_schema="own")
+    return build_suite("drift", DRIFT_CHECKS, __package__, checks=checks,
+                       options=options,
+                       description="What changed between reference (training) and current data",
+                       what="drift checks", reference_schema="own")
 
 
 def check_drift(reference: Any, current: Any, *, model: Any = None, target: str | None = None,

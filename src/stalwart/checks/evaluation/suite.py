@@ -31,9 +31,10 @@ def evaluation_suite(*, checks: Sequence[str] | None = None,
     >>> evaluation_suite(checks=["calibration"], options={"calibration": {"max_ece": 0.1}}).checks
     [Calibration(n_bins=15, max_ece=0.1)]
     """
-    return build_suite('model_evaluation', EVALUATION_CHECKS, __package__, checks=checks, options=options,
-                       description='Pre-deployment tests of a model on held-out data',
-                       what='evaluation checks')
+    return build_suite("model_evaluation", EVALUATION_CHECKS, __package__, checks=checks,
+                       options=options,
+                       description="Pre-deployment tests of a model on held-out data",
+                       what="evaluation checks")
 
 
 def evaluate_suite_run(data: Any, *, model: Any, target: str, reference: Any = None,

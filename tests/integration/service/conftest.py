@@ -6,18 +6,12 @@ An unreachable PostgreSQL skips its runs, except under ``CI`` where it is a fail
 
 from __future__ import annotations
 
-import contextlib
-import os
 import socket
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
-PG_URL = os.environ.get("STALWART_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TOKENS = {"tok-admin-0123": ["admin"], "tok-ingest-0123": ["ingest"],
           "tok-read-012345": ["read"], "tok-both-012345": ["ingest", "read"]}
 ADMIN = {"Authorization": "Bearer tok-admin-0123"}
@@ -33,47 +27,6 @@ def event(i: int, **changes: object) -> dict:
             "latency_ms": 1.5, "metadata": {}}
     base.update(changes)
     return base
-
-
-def _pg_reason() -> str | None:
-    import sqlalchemy as sa
-    try:
-        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
-        return f"PostgreSQL at {PG_URL} is unreachable ({type(exc).__name__})"
-    return None
-
-
-@contextlib.contextmanager
-def _pg_schema_url() -> Iterator[str]:
-    import sqlalchemy as sa
-    schema = f"stalwart_svc_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'stalwart.db'}"
-        return
-    reason = _pg_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with _pg_schema_url() as url:
-        yield url
 
 
 @pytest.fixture

@@ -1,77 +1,15 @@
-"""A ``store_url`` fixture parametrised over SQLite (a temporary file) and PostgreSQL.
-
-PostgreSQL runs are isolated in a fresh schema per test (``search_path``), dropped afterwards.
-An unreachable PostgreSQL skips those runs, except under ``CI`` where it is a failure.
-"""
+"""Store fixtures: both backends at once, and an open store (``store_url`` and the
+PostgreSQL helpers live in tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
-
-PG_URL = os.environ.get("STALWART_TEST_PG_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _pg_reason() -> str | None:
-    import sqlalchemy as sa
-    try:
-        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
-        return f"PostgreSQL at {PG_URL} is unreachable ({type(exc).__name__}); set " \
-               "STALWART_TEST_PG_URL or start it (under CI this is a failure)"
-    return None
-
-
-@pytest.fixture(scope="session")
-def pg_available() -> None:
-    reason = _pg_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-@contextlib.contextmanager
-def pg_schema_url() -> Iterator[str]:
-    """A URL whose ``search_path`` is a fresh schema, dropped on exit."""
-    import sqlalchemy as sa
-    schema = f"stalwart_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ws' / 'stalwart.db'}"
-        return
-    request.getfixturevalue("pg_available")
-    with pg_schema_url() as url:
-        yield url
 
 
 @pytest.fixture
-def both_urls(request, tmp_path):
+def both_urls(pg_url, tmp_path):
     """SQLite and PostgreSQL URLs together (for tests whose cost is process start-up)."""
-    request.getfixturevalue("pg_available")
-    with pg_schema_url() as url:
-        yield [f"sqlite:///{tmp_path / 'ws' / 'stalwart.db'}", url]
+    return [f"sqlite:///{tmp_path / 'ws' / 'stalwart.db'}", pg_url]
 
 
 @pytest.fixture

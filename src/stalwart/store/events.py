@@ -313,9 +313,16 @@ def _frame(rows: list[Any], with_labels: bool) -> pd.DataFrame:
 
 def events_frame(engine: Engine, model: str, *, start: Any = None, end: Any = None,
                  segment: str | None = None, model_version: str | None = None,
-                 with_labels: bool = True) -> pd.DataFrame:
-    """Events of ``model`` in ``[start, end)`` ordered by time, flattened, labels joined."""
+                 with_labels: bool = True, limit: int | None = None) -> pd.DataFrame:
+    """Events of ``model`` in ``[start, end)`` ordered by time, flattened, labels joined;
+    at most the first ``limit`` of them (a SQL LIMIT) when given."""
     query = _query(model, start, end, segment, model_version, with_labels)
+    if limit is not None:
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            from ..exceptions import ParameterError
+            raise ParameterError("limit", expected="an integer >= 1 or None", got=repr(limit),
+                                 fix="pass limit=1000")
+        query = query.limit(limit)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return _frame(rows, with_labels)

@@ -80,9 +80,10 @@ class Store:
 
     def events(self, model: str, *, start: Any = None, end: Any = None,
                segment: str | None = None, model_version: str | None = None,
-               with_labels: bool = True) -> pd.DataFrame:
+               with_labels: bool = True, limit: int | None = None) -> pd.DataFrame:
         return _events.events_frame(self.engine, model, start=start, end=end, segment=segment,
-                                    model_version=model_version, with_labels=with_labels)
+                                    model_version=model_version, with_labels=with_labels,
+                                    limit=limit)
 
     def iter_events(self, model: str, *, start: Any = None, end: Any = None,
                     segment: str | None = None, model_version: str | None = None,

@@ -25,3 +25,15 @@ def test_every_record_kind_serialises(tmp_path):
         d = record.to_dict()
         assert json.loads(json.dumps(d)) == d and d  # plain JSON, no recursion
     assert store.alerts()[0].to_dict()["context"] == {"value": 3.0}
+
+
+def test_events_limit_takes_the_first_rows_in_time_order(tmp_path):
+    from stalwart.exceptions import ParameterError
+    from stalwart.store import open_store
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    store.ingest_events([{"event_id": f"e{i}", "timestamp": f"2026-01-01T00:00:{59 - i:02d}Z",
+                          "model": "m", "model_version": "1", "features": {"x": i},
+                          "outputs": {"prediction": 0}} for i in range(10)])
+    assert store.events("m", limit=3)["event_id"].tolist() == ["e9", "e8", "e7"]
+    with pytest.raises(ParameterError, match="limit"):
+        store.events("m", limit=0)

@@ -44,15 +44,5 @@ def list_events(model: str = Query(min_length=1), start: str | None = None,
 
 
 def _first_events(store: Store, model: str, *, limit: int, **filters: Any) -> Any:
-    """The first ``limit`` events as the store's frame, with LIMIT in SQL.
-
-    ``Store.events`` has no ``limit`` and closing ``Store.iter_events`` early leaves a
-    PostgreSQL server cursor open, so this builds the store's own query with a LIMIT.
-    """
-    from ...store import events as store_events
-
-    query = store_events._query(model, filters["start"], filters["end"], filters["segment"],
-                                filters["model_version"], True).limit(limit)
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return store_events._frame(rows, True)
+    """The first ``limit`` events as the store's frame (a SQL LIMIT)."""
+    return store.events(model, limit=limit, **filters)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,11 +40,13 @@ class NumericNovelty(BaseNovelty):
     def _score_items(self, items: Any) -> np.ndarray:
         return self._score_matrix(self.table_.transform(items))
 
-    def _fit_matrix(self, z: np.ndarray) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _fit_matrix(self, z: np.ndarray) -> None:
+        """Fit the detector on standardised training rows."""
 
-    def _score_matrix(self, z: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _score_matrix(self, z: np.ndarray) -> np.ndarray:
+        """Scores of standardised rows (higher = more unusual)."""
 
     def _params(self) -> dict[str, Any]:
         return {"columns": list(self.table_.columns_)}

@@ -28,6 +28,7 @@ Conformal p-values ``(1 + #{calibration scores >= s}) / (n + 1)`` are reported b
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -93,7 +94,7 @@ def _check_rate(rate: float) -> float:
     return float(rate)
 
 
-class BaseNovelty:
+class BaseNovelty(ABC):
     """Shared fit / score / predict / detect; subclasses give the data handling and model.
 
     Subclass hooks: ``_ingest(data, fitting)`` -> items (rows as a DataFrame, an array or a
@@ -111,14 +112,17 @@ class BaseNovelty:
         self.top_k = top_k
 
     # -- hooks ----------------------------------------------------------------------------
-    def _ingest(self, data: Any, *, fitting: bool) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _ingest(self, data: Any, *, fitting: bool) -> Any:
+        """Validate ``data`` and return the items (rows) the model works on."""
 
-    def _fit_model(self, items: Any) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _fit_model(self, items: Any) -> None:
+        """Learn the scoring model from training items."""
 
-    def _score_items(self, items: Any) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _score_items(self, items: Any) -> np.ndarray:
+        """Novelty scores of ``items`` (higher = more unusual)."""
 
     def _details(self, items: Any, scores: np.ndarray) -> list[dict[str, Any]] | None:
         return None

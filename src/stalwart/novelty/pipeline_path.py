@@ -133,10 +133,13 @@ class PipelinePathNovelty(BaseNovelty):
                 "path not seen in the rest of the reference (more than false_flag_rate="
                 f"{self.false_flag_rate:g}): the reference does not cover the normal paths; "
                 "expect more flags than the chosen rate, or give more reference records")
-        self.counts_ = self._count(records)
+        self._fit_model(records)  # the rule is learned from every reference record
         self.threshold_ = 1.0
         self.n_train_, self.n_calibration_ = len(records), int(cal_idx.size)
         return self
+
+    def _fit_model(self, items: list[Record]) -> None:
+        self.counts_ = self._count(items)
 
     def _score_items(self, items: list[Record]) -> np.ndarray:
         return self._rarity(self.counts_, items)

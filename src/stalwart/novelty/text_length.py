@@ -59,9 +59,7 @@ class TextLengthNovelty(TextNovelty):
                                      "calibrate it", got=repr(v), fix=f"e.g. {name}=20")
         texts = self._ingest(reference, fitting=True)
         train_idx, cal_idx = self._split(len(texts))
-        self.analyzer_ = CountVectorizer(lowercase=False,
-                                         token_pattern=self.token_pattern).build_analyzer()
-        self.mean_words_ = float(np.mean(self._words(take(texts, train_idx))))
+        self._fit_model(take(texts, train_idx))
         d = self._words(take(texts, cal_idx)) - self.mean_words_
         rate, n = float(self.false_flag_rate), int(cal_idx.size)
         self.cal_longer_, self.cal_shorter_ = np.sort(d), np.sort(-d)
@@ -83,6 +81,12 @@ class TextLengthNovelty(TextNovelty):
         self.calibration_scores_ = np.sort(self._band_excess(d))
         self.n_train_, self.n_calibration_ = int(train_idx.size), n
         return self
+
+    def _fit_model(self, items: list[str]) -> None:
+        """The training average length in words (the band is calibrated around it)."""
+        self.analyzer_ = CountVectorizer(lowercase=False,
+                                         token_pattern=self.token_pattern).build_analyzer()
+        self.mean_words_ = float(np.mean(self._words(items)))
 
     def _words(self, texts: list[str]) -> np.ndarray:
         return np.array([len(self.analyzer_(t)) for t in texts], dtype=float)

@@ -61,3 +61,21 @@ def publish(run: dict[str, Any], *, out: str | Path, raw: Path,
     print(section)
     print(f"[bench] wrote {target} and {raw}", file=sys.stderr, flush=True)
     return 0
+
+
+def measure_and_publish(args: Any, *, name: str,
+                        measure: Callable[[], dict[str, Any]],
+                        render: Callable[[dict[str, Any]], str],
+                        replace_section: Callable[[str, str], str],
+                        reload: Callable[[dict[str, Any]], None] | None = None) -> int:
+    """A benchmark's ``main``: measure (or, with ``--from-json``, re-read a saved raw run
+    and let ``reload`` refresh what is derived from it), keep the raw run, write the doc."""
+    if args.from_json is not None:
+        raw = args.from_json
+        run = json.loads(raw.read_text(encoding="utf-8"))
+        if reload is not None:
+            reload(run)
+    else:
+        run = measure()
+        raw = save_raw(run, name=name, cache_dir=args.cache_dir)
+    return publish(run, out=args.out, raw=raw, render=render, replace_section=replace_section)

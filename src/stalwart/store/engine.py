@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from .._json import jsonable
+from .._optional import require
 from ..exceptions import DataError, ParameterError
 
 __all__ = ["create_store_engine", "head_revision", "migrate", "resolve_url", "utcnow",
@@ -69,6 +70,7 @@ def resolve_url(url: str | None, *, workspace: str | Path | None = None) -> sa.U
     if backend == "postgres":
         backend = "postgresql"
     if backend == "postgresql" and driver in ("", "psycopg"):
+        require("psycopg", extra="sql", purpose="a PostgreSQL store")
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and driver in ("", "pysqlite"):
         if parsed.database and parsed.database != ":memory:":

@@ -68,7 +68,7 @@ def register_window_metric(metric: WindowMetric) -> WindowMetric:
     return metric
 
 
-_BUILTINS = ("data_drift", "estimated", "kpi", "latency", "novelty", "performance",
+_BUILTINS = ("changes", "data_drift", "estimated", "kpi", "latency", "novelty", "performance",
              "prediction", "quality")
 
 

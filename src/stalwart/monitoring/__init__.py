@@ -18,8 +18,11 @@ from .alerts import (CHANNELS, AlertEngine, AlertEvents, CommandAction, EmailCha
                      LogChannel, Notification, RetrainTrigger, Rule, WebhookAction,
                      WebhookChannel, dispatch)
 from .client import Monitor
+from .distributions import FeatureDistribution, feature_distribution, model_features
 from .evaluate import evaluate_window, evaluate_windows
 from .metrics import KPIS, WINDOW_METRICS, WindowMetric, register_kpi, register_window_metric
+from .overview import (ModelSummary, ModelsOverview, ReviewEntry, models_overview,
+                       review_queue)
 from .result import WindowResult
 from .runner import MonitorRun, run_monitor
 from .sinks import HttpSink, MemorySink, StoreSink
@@ -34,17 +37,21 @@ __all__ = [
     "CommandAction",
     "DEFAULT_METRICS",
     "EmailChannel",
+    "FeatureDistribution",
     "FittedMonitor",
     "HttpSink",
     "KPIS",
     "LogChannel",
     "MemorySink",
+    "ModelSummary",
+    "ModelsOverview",
     "Monitor",
     "MonitorRun",
     "MonitorSpec",
     "MonitoredModel",
     "Notification",
     "RetrainTrigger",
+    "ReviewEntry",
     "Rule",
     "StoreSink",
     "WINDOW_METRICS",
@@ -56,7 +63,11 @@ __all__ = [
     "dispatch",
     "evaluate_window",
     "evaluate_windows",
+    "feature_distribution",
+    "model_features",
+    "models_overview",
     "register_kpi",
     "register_window_metric",
+    "review_queue",
     "run_monitor",
 ]

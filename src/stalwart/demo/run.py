@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +29,14 @@ from ..data import Dataset
 from ..models import save_model, wrap
 from ..reports import write_report
 from ..reports.writing import write_text_atomic
+from ..store import open_store
 from ..uncertainty import compare_calibration
 from .data import SENSITIVE, TARGET, corrupt_batch, kpa_week, load_diabetes_frame
+from .production import ProductionReplay, replay_production
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DASHBOARD_PATH", "DemoResult", "run_demo"]
+
+DASHBOARD_PATH = "/dashboard/"
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,15 @@ class DemoResult:
     results: dict[str, SuiteResult] = field(default_factory=dict)
     model_path: Path | None = None
     test_accuracy: float | None = None
+    production: ProductionReplay | None = None
+    store_url: str | None = None
+    token_file: Path | None = None
+
+    def dashboard_url(self, host: str = "127.0.0.1", port: int = 8000) -> str:
+        """The dashboard's address on a server of this workspace, with the demo's token in
+        the fragment (a fragment never reaches the server or its logs)."""
+        token = next(iter(json.loads(self.token_file.read_text(encoding="utf-8"))))
+        return f"http://{host}:{port}{DASHBOARD_PATH}#token={token}"
 
 
 _CARD_FIELDS = {
@@ -148,14 +164,34 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
     write_card(card, root / "reports" / "model-card.md", format="markdown")
     echo(f"model card -> {card_path}")
 
+    # production: weeks of traffic into the workspace's store, monitored, alerted
+    with open_store(None, workspace=root) as store:
+        production = replay_production(store, model, frame, features=features, train=train,
+                                       random_state=random_state, echo=echo)
+        store_url = store.url
+    token_file = _token_file(root)
+
     index = write_text_atomic(root / "index.html",
-                              _index_html(runs, results, reports, root, accuracy))
+                              _index_html(runs, results, reports, root, accuracy, production))
     return DemoResult(workspace=root, index_path=index, reports=reports, results=results,
-                      model_path=model_path, test_accuracy=accuracy)
+                      model_path=model_path, test_accuracy=accuracy, production=production,
+                      store_url=store_url, token_file=token_file)
+
+
+def _token_file(root: Path) -> Path:
+    """The workspace's token file (read and admin scopes, so the dashboard can resolve
+    alerts and review items), created once with a random token, readable by its owner only."""
+    path = root / "tokens.json"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({secrets.token_urlsafe(24): ["read", "ingest", "admin"]}, handle)
+    return path
 
 
 def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteResult],
-                reports: dict[str, dict[str, Path]], root: Path, accuracy: float) -> str:
+                reports: dict[str, dict[str, Path]], root: Path, accuracy: float,
+                production: ProductionReplay) -> str:
     rows = []
     for key, label, _, _ in runs:
         res = results[key]
@@ -165,6 +201,11 @@ def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteR
                     f"<td class='{res.status.value}'>{res.status.value.upper()}</td>"
                     f"<td>{c['fail']}</td><td>{c['warn']}</td><td>{c['pass']}</td>"
                     f"<td>{c['skip']}</td></tr>")
+    caught = "".join(
+        f"<li>day {x.first_day}: {html.escape(x.description)}: "
+        + (f"caught after {x.delay_days} day(s) by "
+           f"{html.escape(', '.join(sorted({r for _, r in x.alerts})))}" if x.detected
+           else "<b>not caught</b>") + "</li>" for x in production.detections)
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>stalwart demo</title><style>
@@ -178,5 +219,12 @@ set with faults injected on purpose (unit change, missing values, text in a nume
 re-sent rows, leaked training rows); in the later week every blood pressure arrives in kPa.</p>
 <table><thead><tr><th>Suite run</th><th>Status</th><th>Failed</th><th>Warned</th>
 <th>Passed</th><th>Skipped</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+<h2>In production</h2>
+<p>{production.n_events} prediction events over six weeks were replayed into the workspace's
+store ({len(production.false_alarms)} alert(s) on days without a fault). The faults injected
+and the alerts that caught them:</p><ul>{caught}</ul>
+<p>See it on the dashboard: <code>stalwart demo --serve</code>, or
+<code>stalwart serve --workspace {html.escape(str(root))} --token-file
+{html.escape(str(root / "tokens.json"))}</code> and the address it prints.</p>
 <p><small>stalwart {html.escape(__version__)} &middot; {stamp}</small></p></body></html>
 """

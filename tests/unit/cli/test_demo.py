@@ -1,16 +1,35 @@
-"""The demo: the main job runs end to end and finds the faults it planted."""
+"""The demo: the main job runs end to end and finds the faults it planted, before deployment
+and in production; ``--serve`` then serves the workspace's store."""
 
 import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 
+import pytest
 from click.testing import CliRunner
 
 from stalwart.cli.main import cli
+from stalwart.demo.traffic import FAULTS
+from stalwart.store import open_store
 
 
-def test_demo_end_to_end(tmp_path):
-    res = CliRunner().invoke(cli, ["demo", "--workspace", str(tmp_path / "ws")])
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    ws = tmp_path_factory.mktemp("demo") / "ws"
+    res = CliRunner().invoke(cli, ["demo", "--workspace", str(ws)])
     assert res.exit_code == 0, res.output
-    ws = tmp_path / "ws"
+    return ws, res
+
+
+def test_demo_end_to_end(demo):
+    ws, res = demo
     assert (ws / "index.html").exists() and f"Open the report: {ws / 'index.html'}" in res.output
     assert (ws / "model.skops").exists()
     train = json.loads((ws / "reports" / "audit-train.json").read_text())
@@ -40,3 +59,87 @@ def test_demo_end_to_end(tmp_path):
     assert "expected calibration error" in res.output
     html = (ws / "reports" / "audit-batch.html").read_text()
     assert "<svg" in html and "http://" not in html and "https://" not in html
+
+
+def test_demo_replays_production_and_catches_every_fault(demo):
+    ws, res = demo
+    for fault in FAULTS:
+        assert f"{fault.name}: caught after" in res.output, (fault.name, res.output)
+    assert "no alert on a day without an injected fault" in res.output
+    with open_store(None, workspace=ws) as store:
+        events = store.events("diabetes-logreg", with_labels=True)
+        assert len(events) > 9000 and events["event_id"].is_unique
+        # labels arrive seven days late: the last week has none yet
+        assert events["label"].notna().mean() == pytest.approx(35 / 42, abs=0.03)
+        windows = store.window_results("diabetes-daily")
+        assert len(windows) == 28
+        alerts = store.alerts(monitor="diabetes-daily")
+        rules = {a.rule for a in alerts}
+        assert {"unit change", "new categories", "feature drift", "unusual inputs",
+                "prediction drift", "slow predictions"} <= rules
+        (still_open,) = [a for a in alerts if a.status == "open"]
+        assert still_open.rule == "slow predictions"
+        unit = [w for w in windows if w.metrics["unit_changes"]]
+        assert [str(w.window_start.date()) for w in unit] == [
+            "2026-09-23", "2026-09-24", "2026-09-25"]
+        assert store.review_items("open")
+    # the token file is the owner's only, and the dashboard address carries it in the fragment
+    token_file = ws / "tokens.json"
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    token = next(iter(json.loads(token_file.read_text())))
+    assert f"/dashboard/#token={token}" in res.output
+    assert "In production" in (ws / "index.html").read_text()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}
+                                     if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_demo_serve_reruns_idempotently_and_serves(demo):
+    pytest.importorskip("uvicorn")
+    ws, _ = demo
+    with open_store(None, workspace=ws) as store:
+        n_events = len(store.events("diabetes-logreg", with_labels=False))
+        n_alerts = len(store.alerts())
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from stalwart.cli.main import main; main()", "demo",
+         "--workspace", str(ws), "--serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the demo server did not come up"
+            time.sleep(0.5)
+        token = next(iter(json.loads((ws / "tokens.json").read_text())))
+        status, body = _get(f"http://127.0.0.1:{port}/api/v1/alerts", token)
+        assert status == 200 and len(json.loads(body)["alerts"]) == n_alerts
+        assert _get(f"http://127.0.0.1:{port}/api/v1/alerts")[0] == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    assert "0 new events, 0 new labels" in output
+    assert "was evaluated before (28 windows in the store)" in output
+    assert f"Serving the dashboard: open http://127.0.0.1:{port}/dashboard/#token=" in output
+    with open_store(None, workspace=ws) as store:
+        assert len(store.events("diabetes-logreg", with_labels=False)) == n_events
+        assert len(store.alerts()) == n_alerts

@@ -14,9 +14,11 @@ from .events import IngestResult, normalize_event
 from .labels import normalize_label
 from .monitors import MonitorRecord, WindowRecord
 from .references import ModelRecord, VersionRecord
-from .review import REVIEW_STATUSES, ReviewRecord
+from .review import REVIEW_STATUSES, EnqueueOutcome, ReviewRecord
+from .state import MonitorStateRecord
 from .store import Store, open_store
 
 __all__ = ["ALERT_STATUSES", "REVIEW_STATUSES", "SEVERITIES", "AlertRecord", "ChannelRecord",
-           "IngestResult", "ModelRecord", "MonitorRecord", "ReviewRecord", "Store",
-           "VersionRecord", "WindowRecord", "normalize_event", "normalize_label", "open_store"]
+           "EnqueueOutcome", "IngestResult", "ModelRecord", "MonitorRecord",
+           "MonitorStateRecord", "ReviewRecord", "Store", "VersionRecord", "WindowRecord",
+           "normalize_event", "normalize_label", "open_store"]

@@ -9,6 +9,9 @@
 'resolved'
 >>> store.events("m")["label"].tolist()
 [1]
+>>> [o.status for o in store.enqueue_reviews([{"event_id": "e1", "reason": "again"},
+...     {"event_id": "e1", "reason": "twice"}, {"event_id": "nope", "reason": "?"}])]
+['queued', 'already_open', 'refused']
 """
 
 from __future__ import annotations
@@ -21,17 +24,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from .._json import jsonable
-from ..exceptions import DataError, ParameterError
+from ..exceptions import DataError, InputError, ParameterError
 from .engine import utcnow, writing
 from .labels import normalize_label, write_labels
 from .monitors import aware
 from .references import _name
 from .schema import Event, ReviewItem
 
-__all__ = ["REVIEW_STATUSES", "ReviewRecord", "enqueue_review", "resolve_review",
-           "review_items"]
+__all__ = ["ENQUEUE_STATUSES", "REVIEW_STATUSES", "EnqueueOutcome", "ReviewRecord",
+           "enqueue_review", "enqueue_reviews", "resolve_review", "review_items"]
 
 REVIEW_STATUSES = ("open", "resolved")
+ENQUEUE_STATUSES = ("queued", "already_open", "refused")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,86 @@ def enqueue_review(engine: Engine, event_id: str, reason: str) -> ReviewRecord:
                 .returning(r.c.id)).scalar_one()
             row = conn.execute(sa.select(r).where(r.c.id == item_id)).one()
     return _item(row)
+
+
+@dataclass(frozen=True)
+class EnqueueOutcome:
+    """One item of a batch: ``queued`` (a new item), ``already_open`` (the event's open item,
+    not duplicated) or ``refused`` (``error`` says why; nothing was written for it)."""
+
+    index: int
+    event_id: Any
+    status: str
+    item: ReviewRecord | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({"index": self.index, "event_id": self.event_id, "status": self.status,
+                         "item": None if self.item is None else self.item.to_dict(),
+                         "error": self.error})
+
+
+def _check_item(raw: Any) -> tuple[str, str]:
+    if not isinstance(raw, dict):
+        raise DataError("review item", expected="a mapping {event_id, reason}",
+                        got=type(raw).__name__, fix="send {'event_id': ..., 'reason': ...}")
+    event_id, reason = raw.get("event_id"), raw.get("reason")
+    _name(event_id, "event_id")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ParameterError("reason", expected="a non-empty string", got=repr(reason),
+                             fix="say why the prediction needs a human look")
+    return event_id, reason
+
+
+def enqueue_reviews(engine: Engine, items: Any) -> tuple[EnqueueOutcome, ...]:
+    """Queue a batch of ``{event_id, reason}`` in one transaction: each item is judged alone
+    (an unknown event or a malformed item is refused with the reason, the others proceed) and
+    an event with an open item (or twice in the batch) gets no second one."""
+    if isinstance(items, (str, bytes, dict)) or not hasattr(items, "__iter__"):
+        raise ParameterError("review items", expected="a list of {event_id, reason}",
+                             got=type(items).__name__, fix="pass a list")
+    items = list(items)
+    r, e = ReviewItem.__table__, Event.__table__
+    checked: list[tuple[str, str] | InputError] = []
+    for raw in items:
+        try:
+            checked.append(_check_item(raw))
+        except InputError as exc:
+            checked.append(exc)
+    ids = sorted({c[0] for c in checked if isinstance(c, tuple)})
+    out: list[EnqueueOutcome] = []
+    with writing(engine) as conn:
+        known: set[str] = set()
+        open_rows: dict[str, Any] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            known.update(conn.execute(sa.select(e.c.event_id).where(e.c.event_id.in_(part)))
+                         .scalars())
+            open_rows.update((row.event_id, row) for row in conn.execute(
+                sa.select(r).where(r.c.event_id.in_(part), r.c.status == "open")))
+        now = utcnow()
+        for index, (raw, c) in enumerate(zip(items, checked)):
+            if isinstance(c, InputError):
+                got = raw.get("event_id") if isinstance(raw, dict) else None
+                out.append(EnqueueOutcome(index, got, "refused", error=str(c)))
+                continue
+            event_id, reason = c
+            if event_id not in known:
+                out.append(EnqueueOutcome(index, event_id, "refused", error=str(DataError(
+                    "review event_id", expected="the event_id of a stored event",
+                    got=repr(event_id), fix="ingest the event first"))))
+                continue
+            row = open_rows.get(event_id)
+            if row is not None:
+                out.append(EnqueueOutcome(index, event_id, "already_open", _item(row)))
+                continue
+            item_id = conn.execute(r.insert().values(
+                event_id=event_id, reason=reason, status="open", created=now)
+                .returning(r.c.id)).scalar_one()
+            row = conn.execute(sa.select(r).where(r.c.id == item_id)).one()
+            open_rows[event_id] = row
+            out.append(EnqueueOutcome(index, event_id, "queued", _item(row)))
+    return tuple(out)
 
 
 def review_items(engine: Engine, *, status: str | None = "open",

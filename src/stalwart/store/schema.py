@@ -17,7 +17,7 @@ from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Index, Integer, Large
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["Alert", "Base", "Channel", "Event", "Label", "Model", "ModelVersion", "Monitor",
-           "ReferenceProfile", "ReviewItem", "WindowResult", "metadata"]
+           "MonitorState", "ReferenceProfile", "ReviewItem", "WindowResult", "metadata"]
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
@@ -88,6 +88,19 @@ class Monitor(Base):
     model: Mapped[str] = mapped_column(String(200))
     spec: Mapped[dict[str, Any]]
     created: Mapped[dt.datetime]
+    updated: Mapped[dt.datetime]
+
+
+class MonitorState(Base):
+    """What a monitor's next run continues from: the alert engine's and the triggers' state
+    (JSON), the end of the last evaluated window and when it last ran (migration 0002)."""
+
+    __tablename__ = "monitor_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    monitor: Mapped[str] = mapped_column(String(200), unique=True)
+    state: Mapped[dict[str, Any]]
+    last_window_end: Mapped[dt.datetime | None]
+    last_run: Mapped[dt.datetime | None]
     updated: Mapped[dt.datetime]
 
 

@@ -24,6 +24,7 @@ from . import labels as _labels
 from . import monitors as _monitors
 from . import references as _refs
 from . import review as _review
+from . import state as _state
 from .engine import create_store_engine, migrate
 
 __all__ = ["Store", "open_store"]
@@ -46,7 +47,8 @@ def open_store(url: str | None = None, *, workspace: str | Path | None = None) -
 
 
 class Store:
-    """Events, labels, references, monitors, window results, alerts, channels, review queue."""
+    """Events, labels, references, monitors (with their window results and persisted state),
+    alerts, channels, review queue."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -140,6 +142,18 @@ class Store:
                        ) -> tuple[_monitors.WindowRecord, ...]:
         return _monitors.window_results(self.engine, monitor, start=start, end=end)
 
+    def monitor_state(self, name: str) -> _state.MonitorStateRecord:
+        return _state.monitor_state(self.engine, name)
+
+    def save_monitor_state(self, name: str, state: dict[str, Any], *,
+                           last_window_end: Any = None, last_run: Any = None
+                           ) -> _state.MonitorStateRecord:
+        return _state.save_monitor_state(self.engine, name, state,
+                                         last_window_end=last_window_end, last_run=last_run)
+
+    def delete_monitor_state(self, name: str) -> bool:
+        return _state.delete_monitor_state(self.engine, name)
+
     # alerts and channels
     def upsert_alert(self, monitor: str, rule: str, *, severity: str = "warning",
                      fingerprint: str | None = None, context: dict[str, Any] | None = None,
@@ -170,6 +184,9 @@ class Store:
     # review queue
     def enqueue_review(self, event_id: str, reason: str) -> _review.ReviewRecord:
         return _review.enqueue_review(self.engine, event_id, reason)
+
+    def enqueue_reviews(self, items: Iterable[Any]) -> tuple[_review.EnqueueOutcome, ...]:
+        return _review.enqueue_reviews(self.engine, items)
 
     def review_items(self, status: str | None = "open", *, limit: int | None = None
                      ) -> tuple[_review.ReviewRecord, ...]:

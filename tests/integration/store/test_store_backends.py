@@ -28,10 +28,10 @@ def test_migrations_fresh_then_reopen(store_url):
     with first.engine.connect() as conn:
         rev = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
         tables = set(sa.inspect(conn).get_table_names())
-    assert rev == head_revision() == "0001"
+    assert rev == head_revision() == "0002"
     assert {"prediction_events", "labels", "alerts", "review_items", "window_results",
             "monitors", "channels", "models", "model_versions",
-            "reference_profiles"} <= tables
+            "reference_profiles", "monitor_state"} <= tables
     first.ingest_events([make_event(1)])
     first.close()
     again = open_store(store_url)  # existing database: migrations are a no-op, data stays

@@ -1,0 +1,93 @@
+"""Persisted monitor state: what a monitor's next run continues from.
+
+One row per monitor holds the alert engine's state and the retraining triggers' state (plain
+JSON, see :mod:`stalwart.monitoring.alerts`), the end of the last evaluated window (the next
+run starts there, so no window is evaluated twice) and when the monitor last ran (the
+scheduler's clock). Saving replaces the row; a monitor never run has no row and
+:func:`monitor_state` returns an empty record.
+
+>>> from stalwart.store import open_store
+>>> store = open_store("sqlite://")
+>>> store.monitor_state("churn-daily").last_window_end is None
+True
+>>> rec = store.save_monitor_state("churn-daily", {"engine": {"alerts": {}}},
+...                                last_window_end="2026-01-02T00:00Z", last_run="2026-01-02T01:00Z")
+>>> rec.state, rec.last_window_end.isoformat()
+({'engine': {'alerts': {}}}, '2026-01-02T00:00:00+00:00')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from .._json import jsonable
+from ..exceptions import ParameterError
+from .dialect import dialect_insert
+from .engine import utcnow, writing
+from .events import to_utc
+from .monitors import aware
+from .references import _name
+from .schema import MonitorState
+
+__all__ = ["MonitorStateRecord", "delete_monitor_state", "monitor_state", "save_monitor_state"]
+
+
+@dataclass(frozen=True)
+class MonitorStateRecord:
+    """A monitor's persisted state; ``updated`` is None when it was never saved."""
+
+    monitor: str
+    state: dict[str, Any]
+    last_window_end: dt.datetime | None
+    last_run: dt.datetime | None
+    updated: dt.datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
+
+
+def monitor_state(engine: Engine, monitor: str) -> MonitorStateRecord:
+    """The saved state of ``monitor`` (an empty record when it never ran)."""
+    _name(monitor, "monitor name")
+    t = MonitorState.__table__
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.monitor == monitor)).one_or_none()
+    if row is None:
+        return MonitorStateRecord(monitor, {}, None, None, None)
+    return MonitorStateRecord(row.monitor, row.state, aware(row.last_window_end),
+                              aware(row.last_run), aware(row.updated))
+
+
+def save_monitor_state(engine: Engine, monitor: str, state: dict[str, Any], *,
+                       last_window_end: Any = None, last_run: Any = None
+                       ) -> MonitorStateRecord:
+    """Create or replace the state of ``monitor``; ``None`` bounds keep the saved ones."""
+    _name(monitor, "monitor name")
+    if not isinstance(state, dict):
+        raise ParameterError("monitor state", expected="a dict (stored as JSON)",
+                             got=type(state).__name__, fix="pass the run's state dict")
+    values: dict[str, Any] = {"monitor": monitor, "state": jsonable(state), "updated": utcnow()}
+    if last_window_end is not None:
+        values["last_window_end"] = to_utc(last_window_end, "last_window_end")
+    if last_run is not None:
+        values["last_run"] = to_utc(last_run, "last_run")
+    t = MonitorState.__table__
+    with writing(engine) as conn:
+        stmt = dialect_insert(conn, t)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["monitor"],
+            set_={k: stmt.excluded[k] for k in values if k != "monitor"})
+        conn.execute(stmt, values)
+    return monitor_state(engine, monitor)
+
+
+def delete_monitor_state(engine: Engine, monitor: str) -> bool:
+    """Forget ``monitor``'s state (its next run starts afresh); True if there was one."""
+    t = MonitorState.__table__
+    with writing(engine) as conn:
+        return conn.execute(t.delete().where(t.c.monitor == monitor)).rowcount > 0

@@ -41,9 +41,10 @@ FEATURE = "features."
 class FeatureDistribution:
     """One feature's reference and current chart data with the drift test that compared them.
 
-    ``reference`` and ``current`` are ``{"edges": [...], "counts": [...]}`` (numeric and
-    datetime, shared edges) or ``{"categories": [...], "counts": [...]}`` (categorical,
-    the same categories in the same order); both are None when the column was not tested
+    ``reference`` and ``current`` are ``{"edges": [...], "counts": [...], "shares": [...]}``
+    (numeric and datetime, shared edges) or ``{"categories": [...], "counts": [...],
+    "shares": [...]}`` (categorical, the same categories in the same order), ``shares``
+    being the counts over their sum; both are None when the column was not tested
     (``note`` says why). ``reference_source`` is ``"profile:<name>"`` or ``"events"``.
     """
 
@@ -79,6 +80,13 @@ class FeatureDistribution:
                          "effect_threshold": self.effect_threshold, "drifted": self.drifted,
                          "approximate": self.approximate, "note": self.note,
                          "period": self.period})
+
+
+def _with_shares(hist: dict[str, list[Any]] | None) -> dict[str, list[Any]] | None:
+    if hist is None:
+        return None
+    total = sum(hist["counts"])
+    return {**hist, "shares": [c / total if total else 0.0 for c in hist["counts"]]}
 
 
 def _features(frame: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +162,7 @@ def feature_distribution(store: Any, model: str, feature: str, *, start: Any = N
               "reference_end": reference_end}
     return FeatureDistribution(
         model=model, feature=feature, kind=col.kind, reference_source=source,
-        reference=col.reference_hist, current=col.current_hist,
+        reference=_with_shares(col.reference_hist), current=_with_shares(col.current_hist),
         n_reference=int(col.n_reference), n_current=int(col.n_current), method=col.method,
         statistic=col.statistic, p_value=col.p_value, effect_name=col.effect_name,
         effect_size=col.effect_size, effect_threshold=col.effect_threshold,

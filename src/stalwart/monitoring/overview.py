@@ -49,13 +49,14 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 @dataclass(frozen=True)
 class ModelSummary:
-    """One model: its versions, event count and last event time (ISO-8601 UTC), its
+    """One model: its versions, event count, first and last event times (ISO-8601 UTC), its
     monitors and its non-resolved alerts by status and by severity."""
 
     name: str
     description: str | None
     versions: tuple[str, ...]
     n_events: int
+    first_event: str | None
     last_event: str | None
     monitors: tuple[str, ...]
     open_alerts: dict[str, int]
@@ -79,11 +80,12 @@ class ModelsOverview:
                 "unassigned_alerts": dict(self.unassigned_alerts)}
 
 
-def _event_counts(store: Any) -> dict[str, tuple[int, dt.datetime | None]]:
+def _event_counts(store: Any) -> dict[str, tuple[int, Any, Any]]:
     e = Event.__table__
-    query = sa.select(e.c.model, sa.func.count(), sa.func.max(e.c.timestamp)).group_by(e.c.model)
+    query = sa.select(e.c.model, sa.func.count(), sa.func.min(e.c.timestamp),
+                      sa.func.max(e.c.timestamp)).group_by(e.c.model)
     with store.engine.connect() as conn:
-        return {row[0]: (int(row[1]), row[2]) for row in conn.execute(query)}
+        return {row[0]: (int(row[1]), row[2], row[3]) for row in conn.execute(query)}
 
 
 def models_overview(store: Any) -> ModelsOverview:
@@ -104,11 +106,11 @@ def models_overview(store: Any) -> ModelsOverview:
         bucket[alert.severity] = bucket.get(alert.severity, 0) + 1
     rows = []
     for name in names:
-        n_events, last = counts.get(name, (0, None))
+        n_events, first, last = counts.get(name, (0, None, None))
         rows.append(ModelSummary(
             name=name, description=described.get(name),
             versions=tuple(sorted(v.version for v in store.versions(name))),
-            n_events=n_events, last_event=_iso(last),
+            n_events=n_events, first_event=_iso(first), last_event=_iso(last),
             monitors=tuple(sorted(m.name for m in monitors if m.model == name)),
             open_alerts=alerts[name]["open"],
             acknowledged_alerts=alerts[name]["acknowledged"]))

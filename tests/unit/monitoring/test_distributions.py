@@ -76,6 +76,7 @@ def test_numeric_counts_and_ks_match_numpy_and_scipy(filled):
     assert d.reference["counts"] == _right_closed_hist(ref.x, edges)
     assert d.current["counts"] == _right_closed_hist(cur.x, edges)
     assert sum(d.reference["counts"]) == N_REF and sum(d.current["counts"]) == N_CUR
+    assert d.current["shares"] == pytest.approx(np.array(d.current["counts"]) / N_CUR)
     ks = stats.ks_2samp(ref.x, cur.x)
     assert d.statistic == pytest.approx(ks.statistic, abs=1e-12)
     assert d.p_value == pytest.approx(ks.pvalue, rel=1e-6)

@@ -44,8 +44,8 @@ def test_overview_counts_events_versions_monitors_and_alerts(store):
     rows = {m.name: m for m in out.models}
     assert list(rows) == ["churn", "fraud", "idle"]
     churn, fraud, idle = rows["churn"], rows["fraud"], rows["idle"]
-    assert (churn.n_events, churn.versions, churn.last_event) == (
-        12, ("1", "2"), "2026-02-03T11:30:00Z")
+    assert (churn.n_events, churn.versions, churn.first_event, churn.last_event) == (
+        12, ("1", "2"), "2026-02-01T00:30:00Z", "2026-02-03T11:30:00Z")
     assert churn.monitors == ("churn-daily", "churn-hourly")
     assert churn.open_alerts == {"critical": 2, "warning": 1}
     assert churn.acknowledged_alerts == {"info": 1}

@@ -38,6 +38,8 @@ REQUIRED = ("event_id", "timestamp", "model", "model_version", "features", "outp
 BASE_COLUMNS = ["event_id", "timestamp", "model", "model_version", "segment", "latency_ms",
                 "label"]
 MAX_ID = 200
+_FIELD_SET = frozenset(FIELDS)
+_REQUIRED_SET = frozenset(REQUIRED)
 _CHUNK = 2000
 
 
@@ -122,24 +124,26 @@ def _plain(value: Any) -> Any:
     return jsonable(value)
 
 
-def normalize_event(event: Any) -> dict[str, Any]:
-    """The stored row for one event, or :class:`DataError` saying what is wrong with it."""
-    if not isinstance(event, Mapping):
+def _checked(event: Any, stamps: dict[Any, dt.datetime]) -> dict[str, Any]:
+    """The stored row for one event with its mappings as sent (made plain when encoded);
+    ``stamps`` caches parsed timestamps (a batch usually repeats a few)."""
+    if type(event) is not dict and not isinstance(event, Mapping):
         raise _bad("event", "an object with the fields " + ", ".join(FIELDS), type(event).__name__,
                    "send each event as a JSON object")
-    unknown = sorted(str(k) for k in event if k not in FIELDS)
-    if unknown:
+    if not _FIELD_SET.issuperset(event):
+        unknown = sorted(str(k) for k in event if k not in FIELDS)
         raise _bad("event fields", "only " + ", ".join(FIELDS), unknown,
                    "put extra information under 'metadata'")
-    missing = [k for k in REQUIRED if k not in event]
-    if missing:
+    if not _REQUIRED_SET.issubset(event):
+        missing = [k for k in REQUIRED if k not in event]
         raise _bad("event fields", "all of " + ", ".join(REQUIRED), f"missing {missing}",
                    "send every required field")
-    outputs = _mapping(event, "outputs")
+    outputs = _raw_mapping(event, "outputs")
     proba = outputs.get("proba")
     if proba is not None:
         if not isinstance(proba, Mapping) or not all(
-                isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1
+                type(p) is float and 0.0 <= p <= 1.0
+                or isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1
                 for p in proba.values()):
             raise _bad("outputs.proba", "null or an object of class -> probability in [0, 1]",
                        proba, "send the class probabilities as numbers")
@@ -152,11 +156,35 @@ def normalize_event(event: Any) -> dict[str, Any]:
         if isinstance(event.get("latency_ms"), bool) or not math.isfinite(latency) or latency < 0:
             raise _bad("latency_ms", "null or a finite number >= 0", event.get("latency_ms"),
                        "send the prediction's latency in milliseconds")
-    return {"event_id": _text(event, "event_id"), "timestamp": to_utc(event["timestamp"]),
+    raw = event["timestamp"]
+    key = raw if type(raw) is str else None
+    stamp = stamps.get(key) if key is not None else None
+    if stamp is None:
+        stamp = to_utc(raw)
+        if key is not None and len(stamps) < 4096:
+            stamps[key] = stamp
+    return {"event_id": _text(event, "event_id"), "timestamp": stamp,
             "model": _text(event, "model"), "model_version": _text(event, "model_version"),
             "segment": _text(event, "segment", optional=True),
-            "features": _mapping(event, "features"), "outputs": outputs,
-            "latency_ms": latency, "metadata": _mapping(event, "metadata", optional=True)}
+            "features": _raw_mapping(event, "features"), "outputs": outputs,
+            "latency_ms": latency, "metadata": _raw_mapping(event, "metadata", optional=True)}
+
+
+def _raw_mapping(event: Mapping[str, Any], key: str, *, optional: bool = False) -> Any:
+    value = event.get(key)
+    if type(value) is dict:
+        return value
+    if value is None and optional:
+        return {}
+    return _mapping(event, key, optional=optional)
+
+
+def normalize_event(event: Any) -> dict[str, Any]:
+    """The stored row for one event, or :class:`DataError` saying what is wrong with it."""
+    row = _checked(event, {})
+    for key in ("features", "outputs", "metadata"):
+        row[key] = _plain(row[key])
+    return row
 
 
 def _event_id(event: Any) -> str | None:
@@ -170,11 +198,12 @@ def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
     rows: list[dict[str, Any]] = []
     rejected: list[tuple[int, str | None, str]] = []
     seen: set[str] = set()
+    stamps: dict[Any, dt.datetime] = {}
     repeats = 0
     now = utcnow()
     for i, event in enumerate(events):
         try:
-            row = normalize_event(event)
+            row = _checked(event, stamps)
         except DataError as exc:
             rejected.append((i, _event_id(event), str(exc)))
             continue
@@ -198,12 +227,48 @@ def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
             elif conn.dialect.name == "sqlite":
                 inserted += _insert_sqlite(conn, part)
             else:  # pragma: no cover - only the two dialects are resolved by engine.py
+                for r in part:
+                    for key in _JSON_COLUMNS:
+                        r[key] = _plain(r[key])
                 stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
                 inserted += len(conn.execute(stmt, part).all())
     return IngestResult(inserted, repeats + len(rows) - inserted, tuple(rejected))
 
 
 _ENCODE = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
+_JSON_COLUMNS = ("features", "outputs", "metadata")
+
+
+def _encode(value: Any) -> str:
+    """JSON text of a row's mapping: orjson when installed (NaN and inf become null, as
+    :func:`_plain` makes them), else, or for what orjson refuses, the plain-value path."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=jsonable, option=_ORJSON_OPTIONS).decode()
+        except TypeError:  # non-str keys, ints beyond 64 bits: the plain path handles them
+            pass
+    return _ENCODE(_plain(value))
+
+
+def _payload(rows: list[dict[str, Any]]) -> str:
+    """One JSON array of the rows (timestamps as ISO strings) for ``json_to_recordset``."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(rows, default=jsonable, option=_ORJSON_OPTIONS).decode()
+        except TypeError:
+            pass
+    return _ENCODE([{k: _plain(v) if k in _JSON_COLUMNS else v for k, v in r.items()}
+                    for r in rows])
+
+
+try:  # the fast JSON codec the server extra brings (FastAPI's optional dependency)
+    import orjson as _orjson
+    _ORJSON_OPTIONS = (_orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
+                       | _orjson.OPT_PASSTHROUGH_SUBCLASS)
+except ImportError:  # pragma: no cover - the stdlib path
+    _orjson = None
+    _ORJSON_OPTIONS = 0
+
 _PG_COLUMNS = {"event_id": "text", "timestamp": "timestamp", "model": "text",
                "model_version": "text", "segment": "text", "features": "json",
                "outputs": "json", "latency_ms": "float8", "metadata": "json",
@@ -216,11 +281,26 @@ _PG_INSERT = sa.text(
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
 
 
+def _stamp_texts(rows: list[dict[str, Any]], key: str, sep: str) -> list[str]:
+    """``rows[i][key]`` in ISO format (each distinct datetime formatted once)."""
+    memo: dict[dt.datetime, str] = {}
+    out = []
+    for r in rows:
+        value = r[key]
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = value.isoformat(sep=sep, timespec="microseconds")
+        out.append(text)
+    return out
+
+
 def _insert_pg(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
     """One ``INSERT ... SELECT FROM json_to_recordset(...)`` per chunk: one round trip and one
     JSON parameter (psycopg adapts big parameter lists in Python, slowly)."""
-    payload = _ENCODE([{**r, "timestamp": r["timestamp"].isoformat(),
-                        "received_at": r["received_at"].isoformat()} for r in rows])
+    stamps = _stamp_texts(rows, "timestamp", "T")
+    received = rows[0]["received_at"].isoformat()
+    payload = _payload([{**r, "timestamp": s, "received_at": received}
+                        for r, s in zip(rows, stamps)])
     return len(conn.execute(_PG_INSERT, {"rows": payload}).all())
 
 
@@ -229,18 +309,15 @@ _SQLITE_INSERT = ("INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c i
                   "ON CONFLICT (event_id) DO NOTHING")
 
 
-def _sqlite_value(value: Any, kind: str) -> Any:
-    if kind == "json":
-        return _ENCODE(value)
-    if kind == "timestamp":  # sqlalchemy's SQLite DATETIME storage format
-        return value.isoformat(sep=" ", timespec="microseconds")
-    return value
-
-
 def _insert_sqlite(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
-    """The driver's ``executemany`` (a C loop); its rowcount counts only inserted rows."""
-    kinds = list(_PG_COLUMNS.items())
-    params = [tuple(_sqlite_value(r[c], k) for c, k in kinds) for r in rows]
+    """The driver's ``executemany`` (a C loop); its rowcount counts only inserted rows.
+    Datetimes in sqlalchemy's SQLite DATETIME storage format, mappings as JSON text."""
+    stamps = _stamp_texts(rows, "timestamp", " ")
+    received = rows[0]["received_at"].isoformat(sep=" ", timespec="microseconds")
+    enc = _encode
+    params = [(r["event_id"], s, r["model"], r["model_version"], r["segment"],
+               enc(r["features"]), enc(r["outputs"]), r["latency_ms"], enc(r["metadata"]),
+               received) for r, s in zip(rows, stamps)]
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         cursor.executemany(_SQLITE_INSERT, params)

@@ -1,11 +1,23 @@
-"""``POST /api/v1/events`` (ingest) and ``GET /api/v1/events`` (read)."""
+"""``POST /api/v1/events`` (ingest) and ``GET /api/v1/events`` (read).
+
+The ingest routes parse their JSON body with orjson when it is installed (about three
+times faster than the standard library on a batch of events); a body orjson refuses but
+Python's parser takes (``NaN``, integers beyond 64 bits, lone surrogates) is parsed by the
+standard library, so what is accepted does not change.
+
+>>> loads(b'{"events": [{"x": NaN}]}')["events"][0]["x"]
+nan
+"""
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.routing import APIRoute
 
 from ...store import Store
 from ..deps import get_metrics, get_store, require_scope
@@ -13,7 +25,45 @@ from ..schemas import EventBatch
 from ..telemetry import Metrics
 from ._frames import records
 
-router = APIRouter(prefix="/api/v1", tags=["events"])
+__all__ = ["FastJSONRoute", "loads", "router"]
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - the standard library parses everything
+    _orjson = None
+
+
+def loads(body: bytes) -> Any:
+    """The JSON value of ``body`` (orjson first, the standard library for what it refuses);
+    an invalid body raises :class:`json.JSONDecodeError` as FastAPI expects."""
+    if _orjson is not None:
+        try:
+            return _orjson.loads(body)
+        except _orjson.JSONDecodeError:
+            pass
+    return json.loads(body)
+
+
+class _FastJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = loads(await self.body())
+        return self._json
+
+
+class FastJSONRoute(APIRoute):
+    """A route whose JSON body is parsed by :func:`loads` (validation is unchanged)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(_FastJSONRequest(request.scope, request.receive))
+
+        return route
+
+
+router = APIRouter(prefix="/api/v1", tags=["events"], route_class=FastJSONRoute)
 
 
 @router.post("/events", summary="Ingest prediction events (idempotent by event_id)")

@@ -10,8 +10,11 @@ from ...store import Store
 from ..deps import get_metrics, get_store, require_scope
 from ..schemas import LabelBatch
 from ..telemetry import Metrics
+from .events import FastJSONRoute
 
-router = APIRouter(prefix="/api/v1", tags=["events"])
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["events"], route_class=FastJSONRoute)
 
 
 @router.post("/labels", summary="Add labels (a changed label replaces the old one)")

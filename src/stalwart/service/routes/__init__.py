@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from . import alerts, events, health, labels, metrics, monitors, references, review
+from . import (alerts, dashboard, events, health, labels, metrics, monitors, overview,
+               references, review)
 
 __all__ = ["ROUTERS"]
 
 ROUTERS = (health.router, metrics.router, events.router, labels.router, references.router,
-           monitors.router, alerts.router, review.router)
+           monitors.router, alerts.router, review.router, overview.router, dashboard.router)

@@ -3,7 +3,10 @@
 
 A spec is frozen and JSON-able (:meth:`MonitorSpec.to_dict` / :meth:`MonitorSpec.from_dict`);
 business KPIs given as callables must be registered (:func:`stalwart.monitoring.metrics.
-register_kpi`) to survive a JSON round trip.
+register_kpi`) to survive a JSON round trip. A spec saved in the store can also carry what
+a scheduler needs (:mod:`stalwart.monitoring.saved`): alert ``rules``, ``channels`` (names of
+stored channels), retraining ``triggers``, a ``schedule``, its ``reference`` period and a
+``review`` policy; these keys are written only when set, so older specs load unchanged.
 
 >>> spec = MonitorSpec(name="churn-daily", model="churn", window="1D",
 ...                    metrics={"latency": {"percentiles": [50, 99]}, "performance": {}})
@@ -11,6 +14,13 @@ register_kpi`) to survive a JSON round trip.
 True
 >>> spec.to_dict()["metrics"]
 {'latency': {'percentiles': [50, 99]}, 'performance': {}}
+>>> saved = MonitorSpec(name="lat", model="churn", metrics=["latency"], schedule="1h",
+...                     rules=["latency_p99 > 250"], reference={"start": "2026-01-01",
+...                     "end": "2026-01-08"}, review={"max_proba_below": 0.6})
+>>> sorted(set(saved.to_dict()) - set(spec.to_dict()))
+['reference', 'review', 'rules', 'schedule']
+>>> MonitorSpec.from_dict(saved.to_dict()) == saved
+True
 """
 
 from __future__ import annotations
@@ -26,11 +36,15 @@ from .._json import jsonable
 from ..exceptions import DataError, ParameterError
 from .metrics import WINDOW_METRICS
 from .metrics.kpi import kpi_name
+from .review import ReviewPolicy
+from .saved import (normalise_channels, normalise_rules, normalise_triggers, parse_reference,
+                    parse_schedule)
 from .windows import check_events, window_label
 
 __all__ = ["DEFAULT_METRICS", "FittedMonitor", "MonitorSpec", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = "1.0"
+SAVED_KEYS = ("rules", "channels", "triggers", "schedule", "reference", "review")
 DEFAULT_METRICS = ("data_drift", "data_quality", "novelty", "prediction", "performance",
                    "latency")
 
@@ -62,13 +76,21 @@ class MonitorSpec:
     in the frame are left out; None = all), the ``window`` (pandas offset such as ``"1D"``
     or an event count), ``metrics`` (names, or ``{name: options}``; default
     :data:`DEFAULT_METRICS`) and business ``kpis`` (``{name: callable or registered
-    name}``)."""
+    name}``). For scheduled runs (:mod:`stalwart.monitoring.saved`): ``rules``,
+    ``channels``, ``triggers``, ``schedule``, ``reference`` and ``review``
+    (a :class:`~stalwart.monitoring.review.ReviewPolicy` or its dict)."""
 
     name: str
     model: str | None = None
     window: str | int = "1D"
     metrics: Any = None
     kpis: Mapping[str, Any] = field(default_factory=dict)
+    rules: Any = ()
+    channels: Any = ()
+    triggers: Any = ()
+    schedule: str | None = None
+    reference: Mapping[str, Any] | None = None
+    review: Any = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -83,10 +105,20 @@ class MonitorSpec:
         object.__setattr__(self, "metrics", _normalise_metrics(self.metrics, kpis))
         if kpis:
             WINDOW_METRICS.get("kpis").fit(None, {"kpis": kpis})  # validates
+        object.__setattr__(self, "rules", normalise_rules(self.rules))
+        object.__setattr__(self, "channels", normalise_channels(self.channels))
+        object.__setattr__(self, "triggers", normalise_triggers(self.triggers))
+        parse_schedule(self.schedule)
+        if isinstance(self.schedule, str):
+            object.__setattr__(self, "schedule", self.schedule.strip())
+        object.__setattr__(self, "reference", parse_reference(self.reference))
+        if self.review is not None:
+            object.__setattr__(self, "review", ReviewPolicy.from_dict(self.review))
 
     def __hash__(self) -> int:
         return hash((self.name, self.model, self.window,
-                     json.dumps(jsonable(self.metrics), sort_keys=True), tuple(sorted(self.kpis))))
+                     json.dumps(jsonable(self.metrics), sort_keys=True), tuple(sorted(self.kpis)),
+                     self.schedule))
 
     def metric_options(self) -> dict[str, dict[str, Any]]:
         """Every metric to run with its resolved options (defaults filled in)."""
@@ -104,21 +136,40 @@ class MonitorSpec:
                                      got=repr(fn), fix="register_kpi(name, fn) first, or "
                                      "give the KPI by its registered name")
             kpis[name] = ref
-        return {"schema_version": SCHEMA_VERSION, "name": self.name, "model": self.model,
-                "window": self.window, "metrics": jsonable(self.metrics), "kpis": kpis}
+        out = {"schema_version": SCHEMA_VERSION, "name": self.name, "model": self.model,
+               "window": self.window, "metrics": jsonable(self.metrics), "kpis": kpis}
+        saved = {"rules": [dict(r) for r in self.rules], "channels": list(self.channels),
+                 "triggers": [dict(t) for t in self.triggers], "schedule": self.schedule,
+                 "reference": None if self.reference is None else dict(self.reference),
+                 "review": None if self.review is None else self.review.to_dict()}
+        out.update({k: jsonable(v) for k, v in saved.items() if v})
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MonitorSpec:
         if not isinstance(data, Mapping) or "name" not in data:
             raise DataError("monitor spec", expected="a mapping with at least 'name'",
                             got=repr(data)[:80], fix="pass MonitorSpec.to_dict() output")
-        unknown = sorted(set(data) - {"schema_version", "name", "model", "window", "metrics",
-                                      "kpis"})
+        known = ("schema_version", "name", "model", "window", "metrics", "kpis") + SAVED_KEYS
+        unknown = sorted(set(data) - set(known))
         if unknown:
-            raise DataError("monitor spec", expected="keys name, model, window, metrics, kpis",
+            raise DataError("monitor spec", expected="keys " + ", ".join(known[1:]),
                             got=f"unknown keys {unknown}", fix="drop those keys")
         return cls(name=data["name"], model=data.get("model"), window=data.get("window", "1D"),
-                   metrics=data.get("metrics"), kpis=data.get("kpis") or {})
+                   metrics=data.get("metrics"), kpis=data.get("kpis") or {},
+                   rules=data.get("rules") or (), channels=data.get("channels") or (),
+                   triggers=data.get("triggers") or (), schedule=data.get("schedule"),
+                   reference=data.get("reference"), review=data.get("review"))
+
+    def alert_rules(self) -> list[Any]:
+        """The saved rules as :class:`~stalwart.monitoring.alerts.Rule` objects."""
+        from .alerts import Rule
+        return [Rule.coerce(r) for r in self.rules]
+
+    def retrain_triggers(self) -> list[Any]:
+        """The saved triggers as :class:`~stalwart.monitoring.alerts.RetrainTrigger`."""
+        from .saved import trigger_from_dict
+        return [trigger_from_dict(t) for t in self.triggers]
 
     def select(self, events: Any) -> pd.DataFrame:
         """The events of this monitor's model, checked and sorted by time."""

@@ -1,7 +1,11 @@
 """Monitors (a name, a model and a JSON spec) and their per-window results.
 
 Saving a window result for the same monitor and window again replaces it, so re-evaluating
-a window is idempotent.
+a window is idempotent. A spec that carries the keys of a schedulable monitor
+(``schema_version``, i.e. ``MonitorSpec.to_dict()`` output, or any of ``rules``,
+``channels``, ``triggers``, ``schedule``, ``reference``, ``review``) is validated on save
+(:meth:`stalwart.monitoring.MonitorSpec.from_dict`; its ``name`` and ``model``, when given,
+must match, and its channels must be saved in the store); other dicts are stored as given.
 
 >>> from stalwart.store import open_store
 >>> store = open_store("sqlite://")
@@ -30,8 +34,8 @@ from .events import to_utc
 from .references import _name
 from .schema import Monitor, WindowResult
 
-__all__ = ["MonitorRecord", "WindowRecord", "delete_monitor", "monitor", "monitors",
-           "save_monitor", "save_window_result", "window_results"]
+__all__ = ["MonitorRecord", "WindowRecord", "check_saved_spec", "delete_monitor", "monitor",
+           "monitors", "save_monitor", "save_window_result", "window_results"]
 
 UTC = dt.timezone.utc
 
@@ -79,10 +83,39 @@ def _monitor(row: Any) -> MonitorRecord:
     return MonitorRecord(row.name, row.model, row.spec, aware(row.created), aware(row.updated))
 
 
+_SCHEDULABLE = ("schema_version", "rules", "channels", "triggers", "schedule", "reference",
+                "review")
+
+
+def check_saved_spec(engine: Engine, name: str, model: str, spec: dict[str, Any]
+                     ) -> dict[str, Any]:
+    """The spec to store: a schedulable spec is parsed (and normalised), others pass as is."""
+    if not isinstance(spec, dict) or not any(k in spec for k in _SCHEDULABLE):
+        return spec
+    from ..monitoring.spec import MonitorSpec  # same layer; a lazy import keeps store light
+
+    for key, want in (("name", name), ("model", model)):
+        if spec.get(key) not in (None, want):
+            raise ParameterError(f"spec {key}", expected=f"{want!r} (the monitor's {key})",
+                                 got=repr(spec.get(key)), fix=f"drop {key!r} from the spec "
+                                 "or make it match")
+    parsed = MonitorSpec.from_dict({**spec, "name": name, "model": model})
+    from .alerts import channels as saved_channels
+
+    known = {c.name for c in saved_channels(engine)}
+    missing = [c for c in parsed.channels if c not in known]
+    if missing:
+        raise ParameterError("spec channels", expected="names of channels saved in the store "
+                             f"({sorted(known) or 'none saved'})", got=repr(missing),
+                             fix="store.save_channel(name, kind, config) first")
+    return parsed.to_dict()
+
+
 def save_monitor(engine: Engine, name: str, model: str, spec: dict[str, Any]) -> MonitorRecord:
-    """Create or replace the monitor ``name``."""
+    """Create or replace the monitor ``name`` (a schedulable spec is validated first)."""
     _name(name, "monitor name")
     _name(model, "model name")
+    spec = check_saved_spec(engine, name, model, spec)
     now = utcnow()
     with writing(engine) as conn:
         stmt = dialect_insert(conn, Monitor.__table__)

@@ -11,7 +11,8 @@ scheduler's clock). Saving replaces the row; a monitor never run has no row and
 >>> store.monitor_state("churn-daily").last_window_end is None
 True
 >>> rec = store.save_monitor_state("churn-daily", {"engine": {"alerts": {}}},
-...                                last_window_end="2026-01-02T00:00Z", last_run="2026-01-02T01:00Z")
+...                                last_window_end="2026-01-02T00:00Z",
+...                                last_run="2026-01-02T01:00Z")
 >>> rec.state, rec.last_window_end.isoformat()
 ({'engine': {'alerts': {}}}, '2026-01-02T00:00:00+00:00')
 """

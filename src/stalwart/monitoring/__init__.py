@@ -7,7 +7,10 @@
 - :class:`MonitorSpec` declares what a monitor computes per window (drift, quality, novelty,
   prediction distribution, performance with or without labels, latency, business KPIs);
   :func:`evaluate_windows` computes it over a frame of logged events, and
-  :func:`run_monitor` runs it against the store (windows stored, alerts kept, notified);
+  :func:`run_monitor` runs it against the store (windows stored, alerts kept, notified;
+  a saved monitor's alert and trigger state persisted between runs), and the
+  :class:`Scheduler` runs every saved monitor when its schedule is due; a
+  :class:`ReviewPolicy` routes uncertain predictions to the human review queue;
 - :mod:`stalwart.monitoring.alerts`: rules on window metrics, deduplicated alerts, channels
   (log, webhook, e-mail) and retraining triggers.
 
@@ -24,7 +27,9 @@ from .metrics import KPIS, WINDOW_METRICS, WindowMetric, register_kpi, register_
 from .overview import (ModelSummary, ModelsOverview, ReviewEntry, models_overview,
                        review_queue)
 from .result import WindowResult
+from .review import ReviewPolicy
 from .runner import MonitorRun, run_monitor
+from .scheduler import Scheduler, SchedulerRun, run_due
 from .sinks import HttpSink, MemorySink, StoreSink
 from .spec import DEFAULT_METRICS, FittedMonitor, MonitorSpec
 from .windows import assign_windows
@@ -52,7 +57,10 @@ __all__ = [
     "Notification",
     "RetrainTrigger",
     "ReviewEntry",
+    "ReviewPolicy",
     "Rule",
+    "Scheduler",
+    "SchedulerRun",
     "StoreSink",
     "WINDOW_METRICS",
     "WebhookAction",
@@ -69,5 +77,6 @@ __all__ = [
     "register_kpi",
     "register_window_metric",
     "review_queue",
+    "run_due",
     "run_monitor",
 ]

@@ -1,0 +1,169 @@
+"""The scheduler: run every saved monitor whose schedule is due, persisting its state.
+
+A saved monitor (``store.save_monitor(name, model, MonitorSpec(..., schedule=...).to_dict())``)
+is **due** when its schedule says so (:mod:`stalwart.monitoring.saved`):
+
+- a period (``"1h"``): it never ran, or ``now`` is at least that long after its last run;
+- ``"every N events"``: at least N events of its model arrived after its last evaluated
+  window.
+
+Monitors without a schedule run only on demand (:meth:`Scheduler.run_monitor`, the server's
+``POST /api/v1/monitors/{name}/run``, ``stalwart monitor run --name``). A due monitor is run
+with :func:`~stalwart.monitoring.runner.run_monitor` and ``persist=True``: only complete
+windows not yet evaluated, results and state stored, alerts raised and delivered to the saved
+channels, triggers run, uncertain events routed to review. One failing monitor never stops the
+others: its error is recorded in the :class:`SchedulerRun` and the next tick retries it.
+
+``run_forever(interval=...)`` ticks in a daemon thread until :meth:`Scheduler.stop`; ``now``
+is explicit everywhere for deterministic tests.
+
+>>> from stalwart.store import open_store
+>>> from stalwart.monitoring import MonitorSpec
+>>> store = open_store("sqlite://")
+>>> _ = store.ingest_events([{"event_id": str(i), "timestamp": f"2026-01-01T0{i}:30Z",
+...     "model": "m", "model_version": "1", "features": {}, "outputs": {"prediction": 1},
+...     "latency_ms": 10.0 * i} for i in range(1, 5)])
+>>> _ = store.save_monitor("lat", "m", MonitorSpec(name="lat", model="m", window="1h",
+...     metrics=["latency"], schedule="2h").to_dict())
+>>> first = run_due(store, now="2026-01-01T03:10Z")
+>>> first.ran, [w.n_events for w in first.runs[0].windows]
+(('lat',), [1, 1])
+>>> run_due(store, now="2026-01-01T04:00Z").ran  # ran 50 minutes ago: not due
+()
+>>> [w.n_events for w in run_due(store, now="2026-01-01T05:10Z").runs[0].windows]
+[1, 1]
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .._json import jsonable
+from ..exceptions import ParameterError
+from .runner import MonitorRun, load_monitor, run_monitor
+from .saved import parse_schedule
+
+__all__ = ["Scheduler", "SchedulerRun", "is_due", "run_due"]
+
+log = logging.getLogger("stalwart.scheduler")
+
+
+def _utc(value: Any) -> pd.Timestamp:
+    ts = pd.Timestamp.now(tz="UTC") if value is None else pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+@dataclass(frozen=True)
+class SchedulerRun:
+    """One tick: the monitors that ran (with their runs), those not due, and the errors
+    (``{monitor: "ErrorType: message"}``) of those that failed."""
+
+    at: Any
+    runs: tuple[MonitorRun, ...] = ()
+    not_due: tuple[str, ...] = ()
+    errors: dict[str, str] = field(default_factory=dict)
+    schema_version: str = "1.0"
+
+    @property
+    def ran(self) -> tuple[str, ...]:
+        return tuple(r.monitor for r in self.runs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({"schema_version": self.schema_version, "at": self.at,
+                         "ran": list(self.ran), "not_due": list(self.not_due),
+                         "errors": dict(self.errors),
+                         "runs": [r.to_dict() for r in self.runs]})
+
+
+def is_due(store: Any, name: str, schedule: Any, *, now: Any = None) -> bool:
+    """Whether the saved monitor ``name`` with ``schedule`` is due at ``now``."""
+    every = parse_schedule(schedule)
+    if every is None:
+        return False
+    state = store.monitor_state(name)
+    if isinstance(every, pd.Timedelta):
+        return state.last_run is None or _utc(now) >= _utc(state.last_run) + every
+    model = store.monitor(name).model
+    after = state.last_window_end
+    frame = store.events(model, start=after, end=_utc(now), with_labels=False,
+                         limit=every + 1_000)
+    if after is not None and len(frame):
+        frame = frame[pd.to_datetime(frame["timestamp"], utc=True) > _utc(after)]
+    return len(frame) >= every
+
+
+class Scheduler:
+    """Runs the store's saved monitors when due (see the module docstring)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last: SchedulerRun | None = None
+
+    def run_monitor(self, name: str, *, now: Any = None) -> MonitorRun:
+        """Run one saved monitor now (due or not), persisting its state."""
+        with self._lock:  # a tick and an on-demand run never evaluate a window twice
+            return run_monitor(self.store, name, persist=True, now=_utc(now))
+
+    def run_due(self, *, now: Any = None) -> SchedulerRun:
+        """Run every due saved monitor once; errors are recorded, never raised."""
+        at = _utc(now)
+        runs: list[MonitorRun] = []
+        not_due: list[str] = []
+        errors: dict[str, str] = {}
+        for record in self.store.monitors():
+            name = record.name
+            try:
+                spec = load_monitor(self.store, name)
+                if not is_due(self.store, name, spec.schedule, now=at):
+                    not_due.append(name)
+                    continue
+                runs.append(self.run_monitor(name, now=at))
+            except Exception as exc:  # noqa: BLE001 - one monitor must not stop the others
+                errors[name] = f"{type(exc).__name__}: {exc}"
+                log.warning("monitor %r failed: %s", name, errors[name])
+        self.last = SchedulerRun(at, tuple(runs), tuple(not_due), errors)
+        return self.last
+
+    def run_forever(self, *, interval: float) -> threading.Thread:
+        """Tick every ``interval`` seconds in a daemon thread (returned) until :meth:`stop`."""
+        if isinstance(interval, bool) or not isinstance(interval, (int, float)) \
+                or not interval > 0:
+            raise ParameterError("schedule interval", expected="seconds > 0",
+                                 got=repr(interval), fix="pass interval=60")
+        if self._thread is not None and self._thread.is_alive():
+            raise ParameterError("scheduler", expected="one running loop",
+                                 got="run_forever() already running",
+                                 fix="call stop() before starting it again")
+        self._stop.clear()
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    self.run_due()
+                except Exception:  # noqa: BLE001 - e.g. the database is briefly unreachable
+                    log.exception("scheduler tick failed")
+                self._stop.wait(float(interval))
+
+        self._thread = threading.Thread(target=loop, name="stalwart-scheduler", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, *, timeout: float | None = 30.0) -> None:
+        """Stop the loop after the monitor it is running, and wait for the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+
+def run_due(store: Any, *, now: Any = None) -> SchedulerRun:
+    """Run every saved monitor of ``store`` that is due at ``now`` (default: the time now)."""
+    return Scheduler(store).run_due(now=now)

@@ -1,0 +1,102 @@
+"""The scheduler on SQLite and PostgreSQL: due monitors only, complete windows once, the saved
+reference period, channels, an isolated failure, and a clean background loop."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from stalwart.monitoring import MonitorSpec
+from stalwart.monitoring.scheduler import Scheduler, is_due, run_due
+
+
+def _events(day: int, *, n: int = 40, shift: float = 0.0, latency: float = 10.0,
+            seed: int = 0) -> list:
+    rng = np.random.default_rng([seed, day])
+    x = rng.normal(shift, 1.0, n)
+    return [{"event_id": f"d{day}-{i}", "timestamp": f"2026-01-{day:02d}T{i % 24:02d}:"
+             f"{i // 24:02d}:00Z", "model": "m", "model_version": "1",
+             "features": {"x": float(x[i])}, "outputs": {"prediction": 1},
+             "latency_ms": latency} for i in range(n)]
+
+
+def _save(store, name: str, **fields) -> None:
+    fields.setdefault("metrics", ["latency"])
+    spec = MonitorSpec(name=name, model="m", **fields)
+    store.save_monitor(name, "m", spec.to_dict())
+
+
+def test_period_schedule_runs_when_due_and_each_window_once(store):
+    _save(store, "hourly", window="1D", schedule="6h")
+    _save(store, "manual", window="1D")  # no schedule: on demand only
+    store.ingest_events(_events(1) + _events(2))
+    first = run_due(store, now="2026-01-03T00:30:00Z")
+    assert first.ran == ("hourly",) and first.not_due == ("manual",) and first.errors == {}
+    assert [w.n_events for w in first.runs[0].windows] == [40, 40]
+    assert run_due(store, now="2026-01-03T06:29:00Z").ran == ()
+    store.ingest_events(_events(3))
+    later = run_due(store, now="2026-01-04T00:00:00Z")
+    assert [(w.window_start.day, w.n_events) for w in later.runs[0].windows] == [(3, 40)]
+    assert [w.window_start.day for w in store.window_results("hourly")] == [1, 2, 3]
+    assert store.window_results("manual") == ()
+    on_demand = Scheduler(store).run_monitor("manual", now="2026-01-04T00:00:00Z")
+    assert len(on_demand.windows) == 3
+
+
+def test_event_count_schedule(store):
+    _save(store, "counted", window="1D", schedule="every 50 events")
+    store.ingest_events(_events(1))
+    assert not is_due(store, "counted", "every 50 events", now="2026-01-05T00:00:00Z")
+    store.ingest_events(_events(2))
+    assert is_due(store, "counted", "every 50 events", now="2026-01-05T00:00:00Z")
+    run = run_due(store, now="2026-01-05T00:00:00Z")
+    assert run.ran == ("counted",)
+    # the events up to the last evaluated window (2026-01-05) no longer count
+    assert not is_due(store, "counted", "every 50 events", now="2026-01-06T00:00:00Z")
+
+
+def test_reference_period_channels_and_an_isolated_failure(store, caplog):
+    store.ingest_events(_events(1) + _events(2) + _events(3, shift=3.0))
+    store.save_channel("ops-log", "log", {"logger": "stalwart.test.ops"})
+    _save(store, "drift", window="1D", schedule="1D", metrics=["data_drift"],
+          reference={"start": "2026-01-01", "end": "2026-01-02"},
+          rules=["drift_share > 0.5"], channels=["ops-log"])
+    # its reference period holds no events: fitting data_drift fails, only for this monitor
+    _save(store, "broken", window="1D", schedule="1D", metrics=["data_drift"],
+          reference={"start": "2025-01-01", "end": "2025-01-02"})
+    with caplog.at_level(logging.INFO, logger="stalwart.test.ops"):
+        tick = run_due(store, now="2026-01-04T00:00:00Z")
+    assert tick.ran == ("drift",)
+    assert "broken" in tick.errors and "reference" in tick.errors["broken"]
+    shares = [w.metrics["drift_share"] for w in tick.runs[0].windows]
+    assert shares[:2] == [0.0, 0.0] and shares[2] == 1.0
+    assert [d.channel for d in tick.runs[0].deliveries] == ["log"]
+    assert all(d.ok for d in tick.runs[0].deliveries)
+    assert any("drift_share" in r.getMessage() for r in caplog.records)
+    [alert] = store.alerts(monitor="drift")
+    assert alert.status == "open"
+    assert store.monitor_state("broken").updated is None
+    # the broken monitor is retried (and fails again) at the next tick; the other is not due
+    again = run_due(store, now="2026-01-04T01:00:00Z")
+    assert again.ran == () and set(again.errors) == {"broken"} and again.not_due == ("drift",)
+    assert tick.to_dict()["errors"] == tick.errors
+
+
+def test_background_loop_ticks_and_stops_cleanly(store):
+    _save(store, "bg", window="1D", schedule="1h")
+    store.ingest_events(_events(1))
+    scheduler = Scheduler(store)
+    thread = scheduler.run_forever(interval=0.05)
+    deadline = time.monotonic() + 30
+    while scheduler.last is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    scheduler.stop()
+    assert not thread.is_alive()
+    assert scheduler.last is not None and scheduler.last.errors == {}
+    # real time: every complete day since the events, quiet days included, evaluated once
+    windows = store.window_results("bg")
+    assert windows[0].n_events == 40 and all(w.n_events == 0 for w in windows[1:])
+    ends = [w.window_end for w in windows]
+    assert len(set(ends)) == len(ends) and ends[-1] <= scheduler.last.at

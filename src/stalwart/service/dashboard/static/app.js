@@ -632,6 +632,12 @@
       event.preventDefault();
       loadDistribution();
     });
+    window.addEventListener("hashchange", () => {
+      if (new URLSearchParams(location.hash.slice(1)).has("token")) {
+        takeTokenFromFragment();
+        loadAll();
+      }
+    });
     if (!token()) {
       showTokenForm("");
       document.body.setAttribute("aria-busy", "false");

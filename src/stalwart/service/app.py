@@ -17,15 +17,13 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from .._json import jsonable
 from .._version import __version__
-from ..exceptions import InputError, ParameterError
+from ..exceptions import ParameterError
 from ..store import Store, open_store
 from .auth import TokenSet, load_tokens
+from .errors import install_error_handlers
 from .limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from .telemetry import Metrics, MetricsMiddleware
 
@@ -37,12 +35,14 @@ API_PREFIX = "/api/v1"
 @dataclass(frozen=True)
 class ServiceSettings:
     """Server settings; ``from_env`` reads ``STALWART_STORE_URL``, ``STALWART_WORKSPACE``,
-    ``STALWART_TOKEN_FILE`` and ``STALWART_MAX_BODY_BYTES``."""
+    ``STALWART_TOKEN_FILE``, ``STALWART_MAX_BODY_BYTES`` and ``STALWART_SCHEDULE_INTERVAL``
+    (seconds between scheduler ticks; None = no scheduler in the server)."""
 
     store_url: str | None = None
     workspace: str | None = None
     token_file: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    schedule_interval: float | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any
@@ -59,20 +59,15 @@ class ServiceSettings:
             except ValueError:
                 raise ParameterError("STALWART_MAX_BODY_BYTES", expected="an integer of bytes",
                                      got=repr(raw), fix="set e.g. 10485760") from None
+        raw = env.get("STALWART_SCHEDULE_INTERVAL")
+        if raw:
+            try:
+                values["schedule_interval"] = float(raw)
+            except ValueError:
+                raise ParameterError("STALWART_SCHEDULE_INTERVAL", expected="seconds (a "
+                                     "number)", got=repr(raw), fix="set e.g. 60") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-
-def _input_error(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=400)
-
-
-def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """FastAPI's 422 body, made JSON-safe: the echoed ``input`` may hold inf/NaN (Python's
-    parser accepts 1e999, NaN, Infinity), which the default response cannot encode."""
-    errors = [{k: v for k, v in err.items() if k not in {"input", "ctx"}}
-              for err in getattr(exc, "errors", list)()]
-    return JSONResponse({"detail": jsonable(errors)}, status_code=422)
 
 
 def create_app(settings: ServiceSettings | None = None, *, store: Store | None = None,
@@ -94,9 +89,16 @@ def create_app(settings: ServiceSettings | None = None, *, store: Store | None =
     if store is None:
         store = open_store(settings.store_url, workspace=settings.workspace)
 
+    from ..monitoring.scheduler import Scheduler
+
+    scheduler = Scheduler(store)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.schedule_interval is not None:
+            scheduler.run_forever(interval=settings.schedule_interval)
         yield
+        scheduler.stop()
         if owned:
             app.state.store.close()
 
@@ -107,8 +109,8 @@ def create_app(settings: ServiceSettings | None = None, *, store: Store | None =
     app.state.store = store
     app.state.tokens = token_set
     app.state.metrics = Metrics()
-    app.add_exception_handler(InputError, _input_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.state.scheduler = scheduler
+    install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     # outermost last: metrics see every request, including those refused for size

@@ -12,7 +12,11 @@ from ..store import Store
 from .auth import TokenSet
 from .telemetry import Metrics
 
-__all__ = ["get_metrics", "get_store", "require_scope"]
+__all__ = ["MAX_ROW_ID", "get_metrics", "get_store", "require_scope"]
+
+#: the largest row id a path may name: ids are 64-bit integers in both stores, and a larger
+#: number must be a 422, not an overflow in the database driver
+MAX_ROW_ID = 2**63 - 1
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="bearer",
                      description="A token from the server's token file; scopes ingest, read, "

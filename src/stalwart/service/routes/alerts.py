@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Path
 
 from ...exceptions import DataError
 from ...store import ALERT_STATUSES, Store
-from ..deps import get_store, require_scope
+from ..deps import MAX_ROW_ID, get_store, require_scope
 from ..schemas import AlertStatusIn
 from ._frames import jsonable_list, record
 
@@ -26,7 +26,8 @@ def list_alerts(status: str | None = None, monitor: str | None = None,
 
 
 @router.post("/alerts/{alert_id}/status", summary="Acknowledge, resolve or reopen an alert")
-def set_status(alert_id: int, body: AlertStatusIn, store: Store = Depends(get_store),
+def set_status(body: AlertStatusIn, alert_id: int = Path(ge=1, le=MAX_ROW_ID),
+               store: Store = Depends(get_store),
                _: str = Depends(require_scope("admin"))) -> dict[str, Any]:
     if body.status not in ALERT_STATUSES:
         raise HTTPException(400, detail=f"status must be one of {', '.join(ALERT_STATUSES)}, "

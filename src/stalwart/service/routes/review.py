@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from ...exceptions import DataError
 from ...store import REVIEW_STATUSES, Store
-from ..deps import get_store, require_scope
+from ..deps import MAX_ROW_ID, get_store, require_scope
 from ..schemas import ResolveIn
 from ._frames import jsonable_list, record
 
@@ -26,7 +26,8 @@ def list_items(status: str = Query("open", description="open, resolved or all"),
 
 
 @router.post("/review/{item_id}/resolve", summary="Resolve an item; its label is stored")
-def resolve(item_id: int, body: ResolveIn, store: Store = Depends(get_store),
+def resolve(body: ResolveIn, item_id: int = Path(ge=1, le=MAX_ROW_ID),
+            store: Store = Depends(get_store),
             principal: str = Depends(require_scope("admin"))) -> dict[str, Any]:
     if body.label is None:
         raise HTTPException(400, detail="label is null. Fix: send the true label")

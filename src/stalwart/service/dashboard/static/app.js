@@ -474,7 +474,8 @@
   // ---- alerts ------------------------------------------------------------------------
   function writeRefused(err, what) {
     if (err instanceof ApiError && err.status === 403) {
-      return `This token may only read: ${what} needs a token with the admin scope. (${err.message})`;
+      return `This token may only read: ${what} needs a token with the admin scope. ` +
+        `(${err.message})`;
     }
     return `Could not ${what}: ${err.message}`;
   }
@@ -596,7 +597,9 @@
     try {
       await refreshOverview();
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) setStatus("Could not load: " + err.message);
+      if (!(err instanceof ApiError && err.status === 401)) {
+        setStatus("Could not load: " + err.message);
+      }
       document.body.setAttribute("aria-busy", "false");
       return;
     }

@@ -4,6 +4,11 @@
   choice) is the client's mistake: 400 with the error's expected / got / fix text.
 - :class:`~fastapi.exceptions.RequestValidationError` is FastAPI's 422, made JSON-safe (the
   echoed input may hold inf or NaN, which the default response cannot encode).
+- A value the database cannot hold is the client's too: SQLAlchemy's ``DataError`` (a NUL
+  character or a lone surrogate in a text PostgreSQL stores, a number out of the column's
+  range) and ``OverflowError`` (an integer or a date beyond what the driver converts) are 400
+  with the driver's first line, not the SQL. A batch refused this way is refused whole; the
+  Python client then splits it until the bad record is alone in its dead-letter file.
 - Anything else is a bug of the server: 500 with the error's type and a reference that is
   logged (the ASGI server logs the traceback right after), never the exception text (it may
   hold SQL or data).
@@ -21,13 +26,15 @@ import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
+from sqlalchemy import exc as sa_exc
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from .._json import jsonable
 from ..exceptions import InputError
 
-__all__ = ["install_error_handlers", "input_error", "server_error", "validation_error"]
+__all__ = ["install_error_handlers", "input_error", "server_error", "unstorable_value",
+           "validation_error"]
 
 log = logging.getLogger("stalwart.service")
 
@@ -42,6 +49,16 @@ def validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = [{k: v for k, v in err.items() if k not in {"input", "ctx"}}
               for err in getattr(exc, "errors", list)()]
     return JSONResponse({"detail": jsonable(errors)}, status_code=422)
+
+
+def unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+    """400 for a value the database (or its driver) cannot hold; the SQL is not echoed."""
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).splitlines() or [""])[0][:300]
+    detail = (f"a value in the request cannot be stored ({type(cause).__name__}: {first}). "
+              "Fix: remove NUL characters and unpaired surrogates from strings, and keep "
+              "numbers and dates within 64-bit and year 1-9999 ranges")
+    return JSONResponse({"detail": detail, "error": type(cause).__name__}, status_code=400)
 
 
 def server_error(request: Request, exc: Exception) -> JSONResponse:
@@ -59,5 +76,7 @@ def install_error_handlers(app: FastAPI) -> Any:
     """Register the handlers above on ``app`` and return it."""
     app.add_exception_handler(InputError, input_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(sa_exc.DataError, unstorable_value)
+    app.add_exception_handler(OverflowError, unstorable_value)
     app.add_exception_handler(Exception, server_error)
     return app

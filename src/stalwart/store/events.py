@@ -82,7 +82,11 @@ def to_utc(value: Any, what: str = "timestamp") -> dt.datetime:
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            try:
+                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before year 1 in UTC
+                raise _bad(what, "a date-time between years 1 and 9999 in UTC", value,
+                           "send a real time of the prediction") from None
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)

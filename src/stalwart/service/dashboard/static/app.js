@@ -196,14 +196,14 @@
   }
 
   function emptyChart(box, title, message) {
-    const [figure, root] = frame(title, 390, 120);
-    root.append(svg("text", {class: "empty", x: 195, y: 64, "text-anchor": "middle"}, message));
+    const [figure, root] = frame(title, 370, 120);
+    root.append(svg("text", {class: "empty", x: 185, y: 64, "text-anchor": "middle"}, message));
     box.append(figure);
   }
 
   /* series: [{name, colour, points: [[ms, value|null], ...]}] */
   function lineChart(box, spec) {
-    const W = 390, H = 220, m = {l: 58, r: 14, t: 34, b: 46};
+    const W = 370, H = 220, m = {l: 58, r: 16, t: 34, b: 46};
     const values = spec.series.flatMap((s) => s.points.filter((p) => p[1] !== null));
     if (!values.length) {
       emptyChart(box, spec.title, spec.empty);
@@ -227,7 +227,8 @@
       const t = x0 + (x1 - x0) * i / 4;
       const text = short ? new Date(t).toISOString().slice(5, 16).replace("T", " ")
         : new Date(t).toISOString().slice(5, 10);
-      root.append(svg("text", {class: "tick", x: x(t), y: H - m.b + 16, "text-anchor": "middle"},
+      const anchor = i === 0 ? "start" : i === 4 ? "end" : "middle";
+      root.append(svg("text", {class: "tick", x: x(t), y: H - m.b + 16, "text-anchor": anchor},
         text));
     }
     root.append(svg("text", {class: "axis-label", x: (m.l + W - m.r) / 2, y: H - 8,
@@ -294,8 +295,9 @@
       const every = Math.max(1, Math.ceil((slots + 1) / 8));
       d.reference.edges.forEach((edge, i) => {
         if (i % every && i !== slots) return;
+        const anchor = i === 0 ? "start" : i === slots ? "end" : "middle";
         root.append(svg("text", {class: "tick", x: m.l + slot * i, y: H - m.b + 16,
-          "text-anchor": "middle"}, fmtNum(edge)));
+          "text-anchor": anchor}, fmtNum(edge)));
       });
     }
     root.append(svg("text", {class: "axis-label", x: (m.l + W - m.r) / 2, y: H - 6,

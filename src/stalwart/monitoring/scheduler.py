@@ -54,7 +54,14 @@ log = logging.getLogger("stalwart.scheduler")
 
 
 def _utc(value: Any) -> pd.Timestamp:
-    ts = pd.Timestamp.now(tz="UTC") if value is None else pd.Timestamp(value)
+    try:
+        ts = pd.Timestamp.now(tz="UTC") if value is None else pd.Timestamp(value)
+    except (ValueError, TypeError):
+        ts = None
+    if ts is None or ts is pd.NaT:
+        raise ParameterError("now", expected="an ISO-8601 date-time such as "
+                             "2026-01-31T12:00:00Z", got=repr(value),
+                             fix="pass the time to run as of, or None for now")
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 

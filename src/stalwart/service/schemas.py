@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["AlertStatusIn", "EventBatch", "LabelBatch", "ModelIn", "MonitorIn", "ResolveIn"]
+__all__ = ["AlertStatusIn", "EventBatch", "LabelBatch", "ModelIn", "MonitorIn", "ResolveIn",
+           "ReviewBatch"]
 
 
 class _Body(BaseModel):
@@ -45,3 +46,8 @@ class ResolveIn(_Body):
     label: Any = Field(description="The true label; it is stored as the event's label.")
     by: str | None = Field(default=None, max_length=200,
                            description="Who resolved it (default: the token's principal).")
+
+
+class ReviewBatch(_Body):
+    items: list[Any] = Field(description="Items {event_id, reason} to queue for review; each "
+                             "is judged alone (an unknown event is refused with the reason).")

@@ -28,11 +28,15 @@ WRITES = [
      {"status": "resolved"}, "admin"),
     ("POST", "/api/v1/review/{item_id}/resolve", "/api/v1/review/1/resolve",
      {"label": 1}, "admin"),
+    ("POST", "/api/v1/monitors/{name}/run", "/api/v1/monitors/m1/run", None, "admin"),
+    ("POST", "/api/v1/review", "/api/v1/review",
+     {"items": [{"event_id": "w1", "reason": "r"}]}, "ingest"),
 ]
 READS = ["/api/v1/events?model=churn", "/api/v1/models", "/api/v1/models/churn/versions",
          "/api/v1/models/churn/references", "/api/v1/models/churn/references/r",
          "/api/v1/monitors", "/api/v1/monitors/m1", "/api/v1/monitors/m1/windows",
-         "/api/v1/alerts", "/api/v1/review"]
+         "/api/v1/alerts", "/api/v1/review", "/api/v1/overview", "/api/v1/models/churn/features",
+         "/api/v1/models/churn/distribution?feature=x", "/api/v1/review/queue"]
 
 
 def _send(client, method, path, body, headers):

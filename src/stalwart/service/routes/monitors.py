@@ -1,10 +1,10 @@
-"""Monitors (admin writes, read lists) and their window results."""
+"""Monitors (admin writes, read lists), their window results, and running one now (admin)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from ...exceptions import DataError
 from ...store import Store
@@ -50,3 +50,16 @@ def windows(name: str, start: str | None = None, end: str | None = None,
             _: str = Depends(require_scope("read"))) -> dict[str, Any]:
     return {"monitor": name,
             "windows": jsonable_list(store.window_results(name, start=start, end=end))}
+
+
+@router.post("/monitors/{name}/run", summary="Run a saved monitor now (persisting its state)")
+def run_now(name: str, request: Request,
+            now: str | None = Query(None, description="ISO time to run as of (default: now); "
+                                    "only windows complete by then are evaluated"),
+            store: Store = Depends(get_store),
+            _: str = Depends(require_scope("admin"))) -> dict[str, Any]:
+    try:
+        store.monitor(name)
+    except DataError as exc:
+        raise HTTPException(404, detail=str(exc)) from None
+    return request.app.state.scheduler.run_monitor(name, now=now).to_dict()

@@ -1,4 +1,5 @@
-"""The human review queue: list (read) and resolve into a label (admin)."""
+"""The human review queue: flag events (ingest), list (read) and resolve into a label
+(admin)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from ...exceptions import DataError
 from ...store import REVIEW_STATUSES, Store
 from ..deps import MAX_ROW_ID, get_store, require_scope
-from ..schemas import ResolveIn
+from ..schemas import ResolveIn, ReviewBatch
 from ._frames import jsonable_list, record
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
@@ -23,6 +24,15 @@ def list_items(status: str = Query("open", description="open, resolved or all"),
         raise HTTPException(400, detail=f"status must be open, resolved or all, got {status!r}")
     items = store.review_items(None if status == "all" else status, limit=limit)
     return {"items": jsonable_list(items)}
+
+
+@router.post("/review", summary="Queue logged events for human review (batch)")
+def enqueue(body: ReviewBatch, store: Store = Depends(get_store),
+            _: str = Depends(require_scope("ingest"))) -> dict[str, Any]:
+    outcomes = store.enqueue_reviews(body.items)
+    counts = {s: sum(o.status == s for o in outcomes)
+              for s in ("queued", "already_open", "refused")}
+    return {**counts, "items": [o.to_dict() for o in outcomes]}
 
 
 @router.post("/review/{item_id}/resolve", summary="Resolve an item; its label is stored")

@@ -7,5 +7,6 @@ from . import (alerts, dashboard, events, health, labels, metrics, monitors, ove
 
 __all__ = ["ROUTERS"]
 
+# overview before review: its fixed paths (/review/queue) must win over /review/{item_id}
 ROUTERS = (health.router, metrics.router, events.router, labels.router, references.router,
-           monitors.router, alerts.router, review.router, overview.router, dashboard.router)
+           overview.router, monitors.router, alerts.router, review.router, dashboard.router)

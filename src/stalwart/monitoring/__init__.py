@@ -12,7 +12,10 @@
   :class:`Scheduler` runs every saved monitor when its schedule is due; a
   :class:`ReviewPolicy` routes uncertain predictions to the human review queue;
 - :mod:`stalwart.monitoring.alerts`: rules on window metrics, deduplicated alerts, channels
-  (log, webhook, e-mail) and retraining triggers.
+  (log, webhook, e-mail) and retraining triggers;
+- what the dashboard reads: :func:`models_overview` (per-model aggregates),
+  :func:`review_queue` (items with their events) and :func:`feature_distribution` (one
+  feature's reference against current data, with its drift test).
 
 The store (:mod:`stalwart.store`) and the server (:mod:`stalwart.service`) live beside it.
 """

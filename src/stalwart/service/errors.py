@@ -9,6 +9,8 @@
   range) and ``OverflowError`` (an integer or a date beyond what the driver converts) are 400
   with the driver's first line, not the SQL. A batch refused this way is refused whole; the
   Python client then splits it until the bad record is alone in its dead-letter file.
+- ``RecursionError`` while reading or encoding a request body means a value nested too
+  deeply (thousands of levels): 400.
 - Anything else is a bug of the server: 500 with the error's type and a reference that is
   logged (the ASGI server logs the traceback right after), never the exception text (it may
   hold SQL or data).
@@ -33,8 +35,8 @@ from fastapi.responses import JSONResponse
 from .._json import jsonable
 from ..exceptions import InputError
 
-__all__ = ["install_error_handlers", "input_error", "server_error", "unstorable_value",
-           "validation_error"]
+__all__ = ["install_error_handlers", "input_error", "server_error", "too_deep",
+           "unstorable_value", "validation_error"]
 
 log = logging.getLogger("stalwart.service")
 
@@ -61,6 +63,13 @@ def unstorable_value(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail, "error": type(cause).__name__}, status_code=400)
 
 
+def too_deep(request: Request, exc: Exception) -> JSONResponse:
+    """400 for a body nested deeper than the parser or the store's encoder can follow."""
+    return JSONResponse({"detail": "a value in the request is nested too deeply to read or "
+                                   "store. Fix: send flatter objects (a few levels)",
+                         "error": "RecursionError"}, status_code=400)
+
+
 def server_error(request: Request, exc: Exception) -> JSONResponse:
     """500 as JSON with a reference to the logged traceback (the message is not echoed)."""
     ref = uuid.uuid4().hex[:12]
@@ -78,5 +87,6 @@ def install_error_handlers(app: FastAPI) -> Any:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(sa_exc.DataError, unstorable_value)
     app.add_exception_handler(OverflowError, unstorable_value)
+    app.add_exception_handler(RecursionError, too_deep)
     app.add_exception_handler(Exception, server_error)
     return app

@@ -1,7 +1,8 @@
 """Window metrics: one module per metric, all in :data:`WINDOW_METRICS`.
 
 Built-ins: ``data_drift``, ``data_quality``, ``novelty``, ``prediction``, ``performance``,
-``estimated_performance``, ``latency`` and ``kpis`` (user-defined business KPIs, see
+``estimated_performance`` (CBPE, classifiers), ``estimated_regression`` (DLE, regressors),
+``latency`` and ``kpis`` (user-defined business KPIs, see
 :func:`register_kpi`).
 """
 

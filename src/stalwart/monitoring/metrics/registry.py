@@ -68,8 +68,8 @@ def register_window_metric(metric: WindowMetric) -> WindowMetric:
     return metric
 
 
-_BUILTINS = ("changes", "data_drift", "estimated", "kpi", "latency", "novelty", "performance",
-             "prediction", "quality")
+_BUILTINS = ("changes", "data_drift", "estimated", "estimated_regression", "kpi", "latency",
+             "novelty", "performance", "prediction", "quality")
 
 
 def _load_builtins() -> None:

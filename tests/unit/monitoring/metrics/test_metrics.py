@@ -18,9 +18,9 @@ def _one(name, reference, frame, **options):
 
 
 def test_registry_lists_every_builtin():
-    assert WINDOW_METRICS.names() == ["data_drift", "data_quality", "estimated_performance",
-                                      "kpis", "latency", "novelty", "performance",
-                                      "prediction"]
+    assert WINDOW_METRICS.names() == ["data_changes", "data_drift", "data_quality",
+                                      "estimated_performance", "estimated_regression", "kpis",
+                                      "latency", "novelty", "performance", "prediction"]
 
 
 def test_latency_percentiles_equal_numpy(stream_factory):

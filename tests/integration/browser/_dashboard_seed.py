@@ -1,7 +1,7 @@
 """A seeded store for the dashboard browser test (and for the screenshot in the docs):
 three weeks of a churn model's events whose feature ``x`` shifts in the third week, labels
-for half of them, a saved monitor run over every day (windows and alerts), a stored
-reference profile, review items, and a feature whose name is markup."""
+for half of them, a saved monitor run over every day (windows and alerts), a saved monitor
+never run, a stored reference profile, review items, and a feature whose name is markup."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def seed(store) -> dict:
     store.save_reference("churn", profile(feats))
     spec = MonitorSpec(name="churn-daily", model="churn", window="1D")
     store.save_monitor("churn-daily", "churn", spec.to_dict())
+    idle = MonitorSpec(name="fraud-daily", model="fraud", window="1D")  # never run
+    store.save_monitor("fraud-daily", "fraud", idle.to_dict())
     rules = [Rule.parse(RULES[0], severity="critical"), Rule.parse(RULES[1])]
     run = run_monitor(store, spec, reference=reference, start="2026-03-08", rules=rules)
     for event_id, reason in (("churn-20-05", "customer complaint"),

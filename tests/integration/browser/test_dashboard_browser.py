@@ -15,6 +15,7 @@ Skipped when Chromium is missing, except on CI (``CI`` set), where that is a fai
 from __future__ import annotations
 
 import base64
+import fcntl
 import importlib.util
 import json
 import os
@@ -56,29 +57,33 @@ class DevTools:
     def __init__(self, tmp: Path) -> None:
         cmd_r, self._cmd_w = os.pipe()
         self._out_r, out_w = os.pipe()
-
-        def _fds() -> None:  # in the child, before exec: the two pipe ends become fds 3, 4
-            os.dup2(cmd_r, 3)
-            os.dup2(out_w, 4)
-
-        self.proc = subprocess.Popen(
-            [str(CHROMIUM), *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={tmp}",
-             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-             f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=_fds, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        os.close(cmd_r)
-        os.close(out_w)
+        # the child's ends move above fd 10, and bash (no preexec_fn, which is unsafe with
+        # the server thread running) puts them at 3 and 4 before exec'ing Chromium
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (cmd_r, out_w)]
+        for fd in (cmd_r, out_w):
+            os.close(fd)
+        args = [str(CHROMIUM), *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={tmp}",
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars", "about:blank"]
+        script = f'exec "$@" 3<&{ends[0]} 4>&{ends[1]} {ends[0]}<&- {ends[1]}>&-'
+        self.proc = subprocess.Popen(["bash", "-c", script, "bash", *args], pass_fds=ends,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for fd in ends:
+            os.close(fd)
         self._buf = b""
         self._next = 0
         self.events: list[dict] = []
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target,
-                                 flatten=True)["sessionId"]
-        for domain in ("Page", "Runtime", "Network"):
-            self.call(f"{domain}.enable", session=True)
-        self.call("Emulation.setDeviceMetricsOverride", session=True, width=WIDTH,
-                  height=HEIGHT, deviceScaleFactor=1, mobile=False)
+        try:
+            target = self.call("Target.createTarget", url="about:blank")["targetId"]
+            self.session = self.call("Target.attachToTarget", targetId=target,
+                                     flatten=True)["sessionId"]
+            for domain in ("Page", "Runtime", "Network"):
+                self.call(f"{domain}.enable", session=True)
+            self.call("Emulation.setDeviceMetricsOverride", session=True, width=WIDTH,
+                      height=HEIGHT, deviceScaleFactor=1, mobile=False)
+        except BaseException:
+            self.close()
+            raise
 
     def _read(self) -> dict:
         while b"\0" not in self._buf:
@@ -331,3 +336,21 @@ def test_admin_token_acknowledges_and_resolves(server, browser):
     assert (done.status, done.resolution) == ("resolved", 1)
     labels = server.store.events("churn", start="2026-03-01", end="2026-03-22")
     assert labels.set_index("event_id").loc[target.event_id, "label"] == 1
+
+
+def test_empty_states_are_readable(server, browser):
+    browser.open(f"{server.url}/dashboard/?monitor=fraud-daily#token={READ}")
+    assert browser.js("document.getElementById('monitor-select').value") == "fraud-daily"
+    texts = browser.js("[...document.querySelectorAll('#windows-charts svg')].map(s => "
+                       "s.textContent)")
+    assert texts == ["no windows yet"]
+    assert browser.js("document.querySelectorAll('#windows-charts circle').length") == 0
+    browser.js("const s = document.getElementById('monitor-select'); s.value = 'churn-daily';"
+               " s.dispatchEvent(new Event('change'))")
+    browser.wait_for("document.querySelectorAll('#windows-charts svg').length > 1")
+    browser.js("document.querySelectorAll('#metric-picker input:checked')"
+               ".forEach(i => i.click())")
+    texts = browser.js("[...document.querySelectorAll('#windows-charts svg')].map(s => "
+                       "s.textContent)")
+    assert texts == ["no metric chosen: tick one above"]
+    assert "metrics" not in browser.js("location.search")

@@ -277,6 +277,12 @@ def test_hostile_feature_name_is_text_and_nothing_leaves_localhost(server, brows
     names = browser.js("[...document.querySelectorAll('#review-table dt')].map(d => "
                        "d.textContent)")
     assert names.count(HOSTILE) == 3
+    # the page runs under its CSP: an injected inline script is refused, not run
+    refused = browser.js("new Promise(done => { document.addEventListener("
+                         "'securitypolicyviolation', e => done(e.effectiveDirective)); "
+                         "const s = document.createElement('script'); "
+                         "s.textContent = 'window.injected = 1'; document.body.append(s); })")
+    assert refused == "script-src-elem" and browser.js("window.injected === undefined")
     events = [e.get("method") for e in browser.events]
     assert "Page.javascriptDialogOpening" not in events
     assert "Runtime.exceptionThrown" not in events

@@ -265,6 +265,9 @@
       return;
     }
     const numeric = Array.isArray(d.reference.edges);
+    // datetime edges are nanoseconds since the epoch (as the drift test compared them)
+    const fmtEdge = (v) => d.kind === "datetime" ? fmtTime(new Date(v / 1e6).toISOString())
+      : fmtNum(v);
     const slots = d.reference.shares.length;
     const W = 900, H = 300, m = {l: 58, r: 14, t: 40, b: numeric ? 50 : 70};
     const [figure, root] = frame(title, W, H);
@@ -277,7 +280,7 @@
     for (let i = 0; i < slots; i++) {
       sides.forEach(([cls, hist, colour], k) => {
         const share = hist.shares[i];
-        const label = numeric ? `(${fmtNum(hist.edges[i])}, ${fmtNum(hist.edges[i + 1])}]`
+        const label = numeric ? `(${fmtEdge(hist.edges[i])}, ${fmtEdge(hist.edges[i + 1])}]`
           : hist.categories[i];
         const bar = svg("rect", {class: "bar " + cls, x: m.l + slot * i + slot * (0.1 + 0.4 * k),
           y: y(share), width: slot * 0.4, height: Math.max(0, y(0) - y(share)), fill: colour});
@@ -297,7 +300,7 @@
         if (i % every && i !== slots) return;
         const anchor = i === 0 ? "start" : i === slots ? "end" : "middle";
         root.append(svg("text", {class: "tick", x: m.l + slot * i, y: H - m.b + 16,
-          "text-anchor": anchor}, fmtNum(edge)));
+          "text-anchor": anchor}, fmtEdge(edge)));
       });
     }
     root.append(svg("text", {class: "axis-label", x: (m.l + W - m.r) / 2, y: H - 6,

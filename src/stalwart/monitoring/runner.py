@@ -225,13 +225,12 @@ def run_monitor(store: Any, spec: MonitorSpec | FittedMonitor | str, *, referenc
                 trigger_runs.append(fired)
     review: dict[str, int] = {}
     if base.review is not None and model is not None:
-        review_from = saved.get("review_until") if persist else start
-        review_to = now_ts if persist and end is None else end
-        review = _route_review(store, base, review_from, review_to)
-        if persist and review_to is not None:
-            saved["review_until"] = _utc(review_to).isoformat()
+        # every unlabelled event not yet in an evaluated window (the open one included), so
+        # an event ingested late is still routed; open items are not duplicated
+        review = _route_review(store, base, start, now_ts if persist and end is None else end)
     if persist:
         last = results[-1].window_end if results else None
+        saved.pop("review_until", None)
         store.save_monitor_state(name, {**saved, "schema_version": STATE_VERSION,
                                         "engine": current, "triggers": trig_states},
                                  last_window_end=last, last_run=now_ts)

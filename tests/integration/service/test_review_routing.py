@@ -44,11 +44,17 @@ def test_policy_routes_resolved_labels_count_in_the_next_window(c):
     items = c.get("/api/v1/review", headers=READ).json()["items"]
     assert sorted(i["event_id"] for i in items) == ["d1-1", "d1-3", "d1-5"]
     assert all(i["reason"].startswith("review policy: top probability") for i in items)
-    # a second pass routes nothing new (the events were scanned already)
+    # a late event (ingested after the first pass, timestamped before it) is routed by the
+    # next pass; the three open items are not queued twice
+    late = _events(1)[1]
+    late.update(event_id="d1-late", timestamp="2026-01-01T19:30:00Z")
+    c.post("/api/v1/events", json={"events": [late]}, headers=INGEST)
     again = c.post("/api/v1/monitors/perf/run", params={"now": "2026-01-01T21:00Z"},
                    headers=ADMIN).json()
-    assert again["review"] == {"queued": 0, "already_open": 0, "refused": 0}
-    truth = {"d1-1": 0, "d1-3": 0, "d1-5": 1}  # the model got d1-1 wrong
+    assert again["review"] == {"queued": 1, "already_open": 3, "refused": 0}
+    items = c.get("/api/v1/review", headers=READ).json()["items"]
+    assert [i["event_id"] for i in items][-1] == "d1-late"
+    truth = {"d1-1": 0, "d1-3": 0, "d1-5": 1, "d1-late": 1}  # the model got d1-1 wrong
     for item in items:
         done = c.post(f"/api/v1/review/{item['id']}/resolve",
                       json={"label": truth[item["event_id"]]}, headers=ADMIN)
@@ -57,8 +63,12 @@ def test_policy_routes_resolved_labels_count_in_the_next_window(c):
     window = c.post("/api/v1/monitors/perf/run", params={"now": "2026-01-02T00:00Z"},
                     headers=ADMIN).json()["windows"]
     [w] = window
-    assert w["metrics"]["n_labelled"] == 3.0 and w["metrics"]["label_coverage"] == 3 / 8
-    assert w["metrics"]["accuracy"] == pytest.approx(2 / 3)
+    assert w["metrics"]["n_labelled"] == 4.0 and w["metrics"]["label_coverage"] == 4 / 9
+    assert w["metrics"]["accuracy"] == pytest.approx(3 / 4)
+    # labelled events are never routed again
+    after = c.post("/api/v1/monitors/perf/run", params={"now": "2026-01-02T01:00Z"},
+                   headers=ADMIN).json()
+    assert after["review"] == {"queued": 0, "already_open": 0, "refused": 0}
 
 
 def test_client_flags_events_in_a_batch(c):

@@ -183,6 +183,10 @@ def browser(chromium, tmp_path):
     tools = DevTools(tmp_path / "profile")
     yield tools
     tools.close()
+    # whatever the test did, the page threw nothing uncaught (errors are shown, not thrown)
+    thrown = [e["params"]["exceptionDetails"] for e in tools.events
+              if e.get("method") == "Runtime.exceptionThrown"]
+    assert thrown == []
 
 
 def _api(server, path: str) -> dict:

@@ -16,12 +16,17 @@ from stalwart.service.dashboard import ASSETS, CONTENT_SECURITY_POLICY
 def test_static_files_ship_in_the_package():
     folder = resources.files("stalwart.service.dashboard").joinpath("static")
     names = sorted(p.name for p in folder.iterdir() if p.is_file())
-    assert names == sorted(ASSETS) == ["app.js", "index.html", "style.css"]
+    assert names == sorted(ASSETS)
+    assert {"index.html", "style.css", "app.js", "charts.js"} <= set(names)
     html = folder.joinpath("index.html").read_text(encoding="utf-8")
-    js = folder.joinpath("app.js").read_text(encoding="utf-8")
+    js = "".join(folder.joinpath(n).read_text(encoding="utf-8") for n in names
+                 if n.endswith(".js"))
     css = folder.joinpath("style.css").read_text(encoding="utf-8")
+    # every module app.js imports (directly or not) ships, and nothing else is imported
+    imported = set(re.findall(r'from "\./([\w.]+)"', js))
+    assert imported == {n for n in names if n.endswith(".js")} - {"app.js"}
     # no inline script, handler or style attribute (the CSP would block them anyway)
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="static/app.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="module" src="static/app.js">']
     assert not re.search(r"\son\w+=|\sstyle=", html)
     # nothing from another origin: the only URL is the SVG namespace name
     urls = re.findall(r"https?://[^\s\"'`)]+", html + js + css)
@@ -44,6 +49,10 @@ def test_static_routes_are_public_with_a_strict_csp(shared_client):
         "static", "app.js").read_bytes()
     assert shared_client.get("/dashboard/static/style.css").headers[
         "content-type"].startswith("text/css")
+    for name in ASSETS:  # modules need a JavaScript type, or the browser refuses them
+        if name.endswith(".js"):
+            assert shared_client.get(f"/dashboard/static/{name}").headers[
+                "content-type"] == "text/javascript; charset=utf-8"
     for bad in ("nope.js", "..%2Fapp.js", "index.html"):
         assert shared_client.get(f"/dashboard/static/{bad}").status_code == 404
     moved = shared_client.get("/dashboard", follow_redirects=False)

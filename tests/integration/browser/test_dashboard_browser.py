@@ -196,6 +196,12 @@ def _api(server, path: str) -> dict:
     return resp.json()
 
 
+def _js_number(value: float) -> str:
+    """The page's number format: 4 significant digits, as JavaScript prints them."""
+    short = float(f"{value:.4g}")
+    return str(int(short)) if short.is_integer() else repr(short)
+
+
 def _hex(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
@@ -364,3 +370,26 @@ def test_empty_states_are_readable(server, browser):
                        "s.textContent)")
     assert texts == ["no metric chosen: tick one above"]
     assert "metrics" not in browser.js("location.search")
+
+
+def test_categorical_feature_against_a_reference_period(server, browser):
+    browser.open(f"{server.url}/dashboard/?{VIEW.replace('feature=x', 'feature=plan')}"
+                 f"#token={READ}")
+    browser.js("document.getElementById('dist-ref-start').value = '2026-03-01'; "
+               "document.getElementById('dist-ref-end').value = '2026-03-08'; "
+               "document.querySelector('#dist-form button[type=submit]').click()")
+    browser.wait_for("document.getElementById('dist-stat').textContent.includes('events')")
+    dist = _api(server, "models/churn/distribution?feature=plan&start=2026-03-15"
+                        "&end=2026-03-22&reference_start=2026-03-01&reference_end=2026-03-08")
+    assert dist["kind"] == "categorical" and dist["reference_source"] == "events"
+    labels = browser.js("[...document.querySelectorAll('#dist-chart text.category')]"
+                        ".map(t => t.textContent)")
+    assert labels == dist["reference"]["categories"] and sorted(labels) == ["basic", "pro",
+                                                                            "team"]
+    bars = browser.js("[...document.querySelectorAll('#dist-chart rect.bar.cur')]"
+                      ".map(r => r.querySelector('title').textContent)")
+    assert bars == [f"{c}: {n} rows ({_js_number(s)})" for c, n, s in zip(
+        labels, dist["current"]["counts"], dist["current"]["shares"])]
+    assert "reference_start=2026-03-01" in browser.js("location.search")
+    stat = browser.js("document.getElementById('dist-stat').textContent")
+    assert "method chi_square" in stat and "DRIFTED" in stat

@@ -12,6 +12,7 @@ from .demo import demo_command
 from .drift import drift_command, profile_command
 from .evaluate import evaluate_command
 from .inspect import checks_command, model_info_command, schema_command
+from .monitor import monitor_command
 from .serve import serve_command
 
 
@@ -25,7 +26,7 @@ def cli() -> None:
 
 
 for command in (audit_command, calibrate_command, card_command, checks_command, demo_command,
-                drift_command, evaluate_command, model_info_command, profile_command,
+                drift_command, evaluate_command, model_info_command, monitor_command, profile_command,
                 schema_command, serve_command):
     cli.add_command(command)
 

@@ -241,3 +241,22 @@ def test_times_pushed_out_of_range_by_their_offset_are_refused_per_event(api):
     r = api.post("/api/v1/labels", headers=INGEST, json={"labels": [
         {"event_id": "e1", "label": 1, "timestamp": "0001-01-01T00:00:00+01:00"}]})
     assert r.status_code == 200 and r.json()["rejected"][0]["index"] == 0
+
+
+def test_a_server_bug_is_a_json_500_with_a_ref_and_no_exception_text(sqlite_url, caplog):
+    from fastapi.testclient import TestClient
+
+    from stalwart.service import ServiceSettings, create_app
+    app = create_app(ServiceSettings(store_url=sqlite_url), tokens=TOKENS)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("SELECT secret FROM tokens")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/boom")
+    assert r.status_code == 500
+    body = r.json()
+    assert body["error"] == "RuntimeError" and len(body["ref"]) == 12
+    assert body["ref"] in body["detail"] and "secret" not in r.text
+    assert any(body["ref"] in rec.getMessage() for rec in caplog.records)

@@ -230,7 +230,7 @@ def run_monitor(store: Any, spec: MonitorSpec | FittedMonitor | str, *, referenc
         review = _route_review(store, base, start, now_ts if persist and end is None else end)
     if persist:
         last = results[-1].window_end if results else None
-        saved.pop("review_until", None)
+        saved.pop("last_error", None)  # recorded by the scheduler when a run failed
         store.save_monitor_state(name, {**saved, "schema_version": STATE_VERSION,
                                         "engine": current, "triggers": trig_states},
                                  last_window_end=last, last_run=now_ts)

@@ -12,7 +12,8 @@ Monitors without a schedule run only on demand (:meth:`Scheduler.run_monitor`, t
 with :func:`~stalwart.monitoring.runner.run_monitor` and ``persist=True``: only complete
 windows not yet evaluated, results and state stored, alerts raised and delivered to the saved
 channels, triggers run, uncertain events routed to review. One failing monitor never stops the
-others: its error is recorded in the :class:`SchedulerRun` and the next tick retries it.
+others: its error is returned in the :class:`SchedulerRun`, kept in its stored state
+(``last_error``, until a run succeeds) and the next tick retries it.
 
 ``run_forever(interval=...)`` ticks in a daemon thread until :meth:`Scheduler.stop`; ``now``
 is explicit everywhere for deterministic tests.
@@ -136,8 +137,18 @@ class Scheduler:
             except Exception as exc:  # noqa: BLE001 - one monitor must not stop the others
                 errors[name] = f"{type(exc).__name__}: {exc}"
                 log.warning("monitor %r failed: %s", name, errors[name])
+                self._record_error(name, at, errors[name])
         self.last = SchedulerRun(at, tuple(runs), tuple(not_due), errors)
         return self.last
+
+    def _record_error(self, name: str, at: pd.Timestamp, error: str) -> None:
+        """Keep the failure in the monitor's state (``last_error``) until a run succeeds."""
+        try:
+            state = self.store.monitor_state(name).state
+            self.store.save_monitor_state(name, {**state, "last_error": {
+                "at": at.isoformat(), "error": error}})
+        except Exception:  # noqa: BLE001 - the store itself may be what failed
+            log.exception("could not record the failure of monitor %r", name)
 
     def run_forever(self, *, interval: float) -> threading.Thread:
         """Tick every ``interval`` seconds in a daemon thread (returned) until :meth:`stop`."""

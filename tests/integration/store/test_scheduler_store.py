@@ -77,11 +77,19 @@ def test_reference_period_channels_and_an_isolated_failure(store, caplog):
     assert any("drift_share" in r.getMessage() for r in caplog.records)
     [alert] = store.alerts(monitor="drift")
     assert alert.status == "open"
-    assert store.monitor_state("broken").updated is None
+    broken = store.monitor_state("broken")
+    assert broken.state["last_error"]["error"] == tick.errors["broken"]
+    assert broken.last_run is None and broken.last_window_end is None
     # the broken monitor is retried (and fails again) at the next tick; the other is not due
     again = run_due(store, now="2026-01-04T01:00:00Z")
     assert again.ran == () and set(again.errors) == {"broken"} and again.not_due == ("drift",)
     assert tick.to_dict()["errors"] == tick.errors
+    # fixed (a reference period with events): it runs, and the error is forgotten
+    _save(store, "broken", window="1D", schedule="1D", metrics=["data_drift"],
+          reference={"start": "2026-01-01", "end": "2026-01-02"})
+    fixed = run_due(store, now="2026-01-04T02:00:00Z")
+    assert fixed.ran == ("broken",) and fixed.errors == {}
+    assert "last_error" not in store.monitor_state("broken").state
 
 
 def test_background_loop_ticks_and_stops_cleanly(store):

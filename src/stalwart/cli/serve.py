@@ -20,10 +20,18 @@ from ._common import clean_errors
 @click.option("--token-file", type=click.Path(dir_okay=False, exists=True), default=None,
               help='JSON {"<token>": ["ingest" | "read" | "admin", ...]} [default: '
                    "$STALWART_TOKEN_FILE, else $STALWART_TOKENS].")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (each opens the store; /metrics "
+                   "counts per process).")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info"]),
+              default="info", show_default=True, help="uvicorn's log level (info logs every "
+              "request).")
 @clean_errors
 def serve_command(workspace: str | None, store_url: str | None, host: str, port: int,
-                  token_file: str | None) -> None:
+                  token_file: str | None, workers: int = 1, log_level: str = "info") -> None:
     """Serve the REST API (/api/v1), /healthz, /metrics and /docs over HTTP."""
+    import os
+
     from .._optional import require
 
     uvicorn = require("uvicorn", extra="server", purpose="stalwart serve")
@@ -37,4 +45,17 @@ def serve_command(workspace: str | None, store_url: str | None, host: str, port:
     if tokens == 0:
         click.echo("warning: no tokens configured; every API call will be refused with 401 "
                    "(use --token-file or $STALWART_TOKENS)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    # several processes: each builds its own app from the same settings (the environment
+    # variables create_app reads); the store is already migrated by the app built above
+    app.state.store.close()
+    for name, value in (("STALWART_STORE_URL", settings.store_url),
+                        ("STALWART_WORKSPACE", settings.workspace),
+                        ("STALWART_TOKEN_FILE", settings.token_file),
+                        ("STALWART_MAX_BODY_BYTES", str(settings.max_body_bytes))):
+        if value is not None:
+            os.environ[name] = value
+    uvicorn.run("stalwart.service.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level)

@@ -64,18 +64,34 @@ class Sink(Protocol):
 def encode(payload: Any) -> bytes:
     """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe.
 
-    The C encoder does plain values itself and calls :func:`jsonable` only for the others;
-    a NaN or infinity anywhere sends the whole payload through ``jsonable`` (NaN -> null).
+    orjson (when installed) encodes plain values, and NaN or infinity as null, in C and
+    hands the rest (numpy scalars, datetimes, ...) to :func:`jsonable`; without it, or for
+    what it refuses (non-string keys, integers beyond 64 bits), the standard library's C
+    encoder does the same, sending the payload through ``jsonable`` when it holds a NaN.
 
     >>> import numpy as np
     >>> encode({"x": np.int64(2), "y": [1.5, float("nan")]})
     b'{"x":2,"y":[1.5,null]}'
     """
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(payload, default=jsonable, option=_ORJSON_OPTIONS)
+        except TypeError:
+            pass
     try:
         text = json.dumps(payload, separators=(",", ":"), allow_nan=False, default=jsonable)
     except ValueError:  # NaN or infinity: the slow path turns them into null
         text = json.dumps(jsonable(payload), separators=(",", ":"), allow_nan=False)
     return text.encode()
+
+
+try:  # FastAPI's optional fast JSON codec; the standard library otherwise
+    import orjson as _orjson
+    _ORJSON_OPTIONS = (_orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
+                       | _orjson.OPT_PASSTHROUGH_SUBCLASS)
+except ImportError:  # pragma: no cover
+    _orjson = None
+    _ORJSON_OPTIONS = 0
 
 
 _RETRYABLE_4XX = frozenset({408, 429})

@@ -64,28 +64,22 @@ class _CallRecord:
         self.version = version
 
     def expand(self) -> list[dict[str, Any]]:
-        rows = self.values.tolist()
-        preds = self.preds.tolist()
-        n = len(preds)
+        n = len(self.preds)
         ids = self.ids if self.ids is not None else [f"{self.prefix}-{i}" for i in range(n)]
         stamp = dt.datetime.fromtimestamp(self.when, dt.timezone.utc).isoformat()
         names = self.names if isinstance(self.names, list) else [str(c) for c in self.names]
+        features = [dict(zip(names, row)) for row in self.values.tolist()]
         if self.proba is not None:
             keys = [str(c) for c in self.classes]
-            probas: list[Any] = [dict(zip(keys, p)) for p in self.proba.tolist()]
+            outputs = [{"prediction": p, "proba": dict(zip(keys, q))}
+                       for p, q in zip(self.preds.tolist(), self.proba.tolist())]
         else:
-            probas = [None] * n
-        return [{
-            "event_id": ids[i],
-            "timestamp": stamp,
-            "model": self.model,
-            "model_version": self.version,
-            "segment": self.segment,
-            "features": dict(zip(names, rows[i])),
-            "outputs": {"prediction": preds[i], "proba": probas[i]},
-            "latency_ms": self.latency,
-            "metadata": {"batch_rows": n},
-        } for i in range(n)]
+            outputs = [{"prediction": p, "proba": None} for p in self.preds.tolist()]
+        model, version, segment, latency = self.model, self.version, self.segment, self.latency
+        return [{"event_id": i, "timestamp": stamp, "model": model, "model_version": version,
+                 "segment": segment, "features": f, "outputs": o, "latency_ms": latency,
+                 "metadata": {"batch_rows": n}}
+                for i, f, o in zip(ids, features, outputs)]
 
 
 class MonitoredModel:

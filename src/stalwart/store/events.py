@@ -128,9 +128,18 @@ def _plain(value: Any) -> Any:
     return jsonable(value)
 
 
-def _checked(event: Any, stamps: dict[Any, dt.datetime]) -> dict[str, Any]:
-    """The stored row for one event with its mappings as sent (made plain when encoded);
-    ``stamps`` caches parsed timestamps (a batch usually repeats a few)."""
+class _Seen:
+    """What a batch already validated: timestamp strings parsed, names found valid."""
+
+    __slots__ = ("names", "stamps")
+
+    def __init__(self) -> None:
+        self.stamps: dict[str, dt.datetime] = {}
+        self.names: set[str] = set()
+
+
+def _checked(event: Any, seen: _Seen) -> dict[str, Any]:
+    """The stored row for one event with its mappings as sent (made plain when encoded)."""
     if type(event) is not dict and not isinstance(event, Mapping):
         raise _bad("event", "an object with the fields " + ", ".join(FIELDS), type(event).__name__,
                    "send each event as a JSON object")
@@ -142,50 +151,68 @@ def _checked(event: Any, stamps: dict[Any, dt.datetime]) -> dict[str, Any]:
         missing = [k for k in REQUIRED if k not in event]
         raise _bad("event fields", "all of " + ", ".join(REQUIRED), f"missing {missing}",
                    "send every required field")
-    outputs = _raw_mapping(event, "outputs")
+    outputs = event["outputs"]
+    if type(outputs) is not dict:
+        outputs = _mapping(event, "outputs")
     proba = outputs.get("proba")
     if proba is not None:
-        if not isinstance(proba, Mapping) or not all(
-                type(p) is float and 0.0 <= p <= 1.0
-                or isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1
-                for p in proba.values()):
-            raise _bad("outputs.proba", "null or an object of class -> probability in [0, 1]",
-                       proba, "send the class probabilities as numbers")
+        if not isinstance(proba, Mapping):
+            _bad_proba(proba)
+        for p in proba.values():
+            if not (type(p) is float and 0.0 <= p <= 1.0) and not (
+                    isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p <= 1):
+                _bad_proba(proba)
     latency = event.get("latency_ms")
-    if latency is not None:
-        try:
-            latency = float(latency)
-        except (TypeError, ValueError):
-            latency = math.nan
-        if isinstance(event.get("latency_ms"), bool) or not math.isfinite(latency) or latency < 0:
-            raise _bad("latency_ms", "null or a finite number >= 0", event.get("latency_ms"),
-                       "send the prediction's latency in milliseconds")
+    if latency is not None and not (type(latency) is float and 0.0 <= latency < math.inf):
+        latency = _latency(event.get("latency_ms"))
+    event_id = _text(event, "event_id")
     raw = event["timestamp"]
-    key = raw if type(raw) is str else None
-    stamp = stamps.get(key) if key is not None else None
-    if stamp is None:
+    if type(raw) is str:
+        stamp = seen.stamps.get(raw)
+        if stamp is None:
+            stamp = seen.stamps[raw] = to_utc(raw)
+    else:
         stamp = to_utc(raw)
-        if key is not None and len(stamps) < 4096:
-            stamps[key] = stamp
-    return {"event_id": _text(event, "event_id"), "timestamp": stamp,
-            "model": _text(event, "model"), "model_version": _text(event, "model_version"),
-            "segment": _text(event, "segment", optional=True),
-            "features": _raw_mapping(event, "features"), "outputs": outputs,
-            "latency_ms": latency, "metadata": _raw_mapping(event, "metadata", optional=True)}
+    valid = seen.names
+    names = [event_id]
+    for name in ("model", "model_version"):
+        value = event[name]
+        if type(value) is not str or value not in valid:
+            valid.add(_text(event, name))
+        names.append(value)
+    segment = event.get("segment")
+    if segment is not None and (type(segment) is not str or segment not in valid):
+        valid.add(_text(event, "segment"))
+    features = event["features"]
+    if type(features) is not dict:
+        features = _mapping(event, "features")
+    metadata = event.get("metadata")
+    if type(metadata) is not dict:
+        metadata = _mapping(event, "metadata", optional=True)
+    return {"event_id": event_id, "timestamp": stamp, "model": names[1],
+            "model_version": names[2], "segment": segment, "features": features,
+            "outputs": outputs, "latency_ms": latency, "metadata": metadata}
 
 
-def _raw_mapping(event: Mapping[str, Any], key: str, *, optional: bool = False) -> Any:
-    value = event.get(key)
-    if type(value) is dict:
-        return value
-    if value is None and optional:
-        return {}
-    return _mapping(event, key, optional=optional)
+def _bad_proba(proba: Any) -> None:
+    raise _bad("outputs.proba", "null or an object of class -> probability in [0, 1]",
+               proba, "send the class probabilities as numbers")
+
+
+def _latency(value: Any) -> float:
+    try:
+        latency = float(value)
+    except (TypeError, ValueError):
+        latency = math.nan
+    if isinstance(value, bool) or not math.isfinite(latency) or latency < 0:
+        raise _bad("latency_ms", "null or a finite number >= 0", value,
+                   "send the prediction's latency in milliseconds")
+    return latency
 
 
 def normalize_event(event: Any) -> dict[str, Any]:
     """The stored row for one event, or :class:`DataError` saying what is wrong with it."""
-    row = _checked(event, {})
+    row = _checked(event, _Seen())
     for key in ("features", "outputs", "metadata"):
         row[key] = _plain(row[key])
     return row
@@ -202,12 +229,12 @@ def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
     rows: list[dict[str, Any]] = []
     rejected: list[tuple[int, str | None, str]] = []
     seen: set[str] = set()
-    stamps: dict[Any, dt.datetime] = {}
+    cache = _Seen()
     repeats = 0
     now = utcnow()
     for i, event in enumerate(events):
         try:
-            row = _checked(event, stamps)
+            row = _checked(event, cache)
         except DataError as exc:
             rejected.append((i, _event_id(event), str(exc)))
             continue

@@ -1,0 +1,163 @@
+"""The overhead ``monitor.wrap(model)`` adds to a scikit-learn model's ``predict``.
+
+Three fitted models (random forest, gradient boosting, logistic regression) on a seeded
+table of 10 numeric and 2 one-hot-encoded categorical columns (as a DataFrame, the way a
+service calls them), called on 1, 100 and 1000 rows. The wrapped model logs through a real
+:class:`~stalwart.monitoring.Monitor` (its background thread, queue and batching) into a
+sink that encodes every batch to the JSON bytes :class:`~stalwart.monitoring.sinks.HttpSink`
+would POST and then drops them: the client's whole cost, without the server's.
+
+Two numbers per case:
+
+- *per call*: the median time of one ``predict`` with and without the wrapper, the two
+  interleaved call by call, the monitor flushed (untimed) before each, so the time is what
+  the caller's thread itself spends;
+- *with background work*: the time of a block of calls plus ``monitor.flush()`` (every event
+  expanded and encoded), blocks of wrapped and bare calls alternating; with one interpreter
+  lock the background thread's work competes with the caller, so this is the honest
+  throughput cost.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["EncodingSink", "measure_wrap"]
+
+SIZES = (1, 100, 1000)
+
+
+class EncodingSink:
+    """A sink that encodes each batch as :class:`HttpSink` does, counts it and drops it."""
+
+    def __init__(self) -> None:
+        from stalwart.monitoring.sinks import encode
+        self._encode = encode
+        self.events = 0
+        self.bytes = 0
+
+    def send_events(self, events: list[dict[str, Any]]) -> None:
+        self.bytes += len(self._encode({"events": events}))
+        self.events += len(events)
+
+    def send_labels(self, labels: list[dict[str, Any]]) -> None:
+        self.bytes += len(self._encode({"labels": labels}))
+
+    def close(self) -> None:
+        return None
+
+
+def _table(rows: int, seed: int) -> tuple[Any, np.ndarray]:
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({f"num_{i}": rng.normal(i, 1 + i / 5, rows) for i in range(10)})
+    plan = rng.choice(["basic", "pro", "team"], rows)
+    region = rng.choice(["eu", "us"], rows)
+    for name, values, levels in (("plan", plan, ("basic", "pro", "team")),
+                                 ("region", region, ("eu", "us"))):
+        for level in levels:
+            X[f"{name}_{level}"] = (values == level).astype(float)
+    score = X["num_0"] - 0.5 * X["num_3"] + X["plan_pro"] + rng.normal(0, 1, rows)
+    return X, (score > score.median()).astype(int).to_numpy()
+
+
+def _models(seed: int) -> dict[str, Any]:
+    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    X, y = _table(5000, seed)
+    return {"random_forest": RandomForestClassifier(n_estimators=100, max_depth=12,
+                                                    random_state=seed).fit(X, y),
+            "gradient_boosting": GradientBoostingClassifier(random_state=seed).fit(X, y),
+            "logistic_regression": LogisticRegression(max_iter=1000).fit(X, y)}
+
+
+def _median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000.0
+
+
+def _per_call(bare: Callable[[Any], Any], wrapped: Callable[[Any], Any], X: Any,
+              monitor: Any, repeats: int) -> tuple[float, float]:
+    b: list[float] = []
+    w: list[float] = []
+    for i in range(repeats):
+        for fn, out in ((bare, b), (wrapped, w)) if i % 2 == 0 else ((wrapped, w), (bare, b)):
+            monitor.flush()  # untimed: the previous call's events do not land on this one
+            t0 = time.perf_counter()
+            fn(X)
+            out.append(time.perf_counter() - t0)
+    return _median_ms(b), _median_ms(w)
+
+
+def _blocks(bare: Callable[[Any], Any], wrapped: Callable[[Any], Any], X: Any, monitor: Any,
+            calls: int, blocks: int) -> tuple[float, float]:
+    b: list[float] = []
+    w: list[float] = []
+    for i in range(blocks):
+        order = ((bare, b), (wrapped, w)) if i % 2 == 0 else ((wrapped, w), (bare, b))
+        for fn, out in order:
+            monitor.flush()
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                fn(X)
+            if fn is wrapped:
+                monitor.flush()
+            out.append((time.perf_counter() - t0) / calls)
+    return _median_ms(b), _median_ms(w)
+
+
+def measure_wrap(*, seed: int = 0, budget_s: float = 4.0, say: Callable[[str], None] = print,
+                 models: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """One row per (model, rows per call): medians in ms and the overhead ratios."""
+    from stalwart.monitoring import Monitor
+
+    fitted = _models(seed)
+    X_all, _ = _table(1000, seed + 1)
+    out = []
+    for name, model in fitted.items():
+        if models is not None and name not in models:
+            continue
+        for rows in SIZES:
+            X = X_all.iloc[:rows]
+            sink = EncodingSink()
+            monitor = Monitor(sink, model=name, model_version="1", spill_path=None,
+                              batch_size=1000, flush_interval=0.05)
+            wrapped = monitor.wrap(model)
+            try:
+                t0 = time.perf_counter()
+                for _ in range(3):  # warm-up, and a first estimate of one call
+                    model.predict(X)
+                    wrapped.predict(X)
+                one = (time.perf_counter() - t0) / 6
+                repeats = int(min(2000, max(30, budget_s / 2 / one)))
+                calls = int(min(200, max(5, 0.05 / one)))
+                blocks = int(min(40, max(6, budget_s / 2 / (2 * calls * one))))
+                gc.collect()
+                bare_ms, wrapped_ms = _per_call(model.predict, wrapped.predict, X, monitor,
+                                                repeats)
+                bare_blk, wrapped_blk = _blocks(model.predict, wrapped.predict, X, monitor,
+                                                calls, blocks)
+                monitor.flush()
+            finally:
+                monitor.close()
+            row = {"model": name, "rows": rows, "repeats": repeats,
+                   "bare_ms": bare_ms, "wrapped_ms": wrapped_ms,
+                   "overhead": wrapped_ms / bare_ms - 1.0,
+                   "block_calls": calls, "blocks": blocks,
+                   "bare_block_ms": bare_blk, "wrapped_block_ms": wrapped_blk,
+                   "overhead_with_background": wrapped_blk / bare_blk - 1.0,
+                   "events_logged": sink.events, "bytes_encoded": sink.bytes}
+            say(f"wrap {name} {rows} rows: bare {bare_ms:.3f} ms, wrapped {wrapped_ms:.3f} ms "
+                f"({row['overhead']:+.1%}); with background {bare_blk:.3f} -> "
+                f"{wrapped_blk:.3f} ms ({row['overhead_with_background']:+.1%})")
+            out.append(row)
+    return out
+
+
+if __name__ == "__main__":
+    measure_wrap(budget_s=2.0)

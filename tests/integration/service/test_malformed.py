@@ -260,3 +260,21 @@ def test_a_server_bug_is_a_json_500_with_a_ref_and_no_exception_text(sqlite_url,
     assert body["error"] == "RuntimeError" and len(body["ref"]) == 12
     assert body["ref"] in body["detail"] and "secret" not in r.text
     assert any(body["ref"] in rec.getMessage() for rec in caplog.records)
+
+
+GOOD_BODIES = {"/api/v1/events": {"events": [event(40)]},
+               "/api/v1/labels": {"labels": [{"event_id": "e40", "label": 1}]},
+               "/api/v1/models": {"name": "m"}, "/api/v1/monitors/m1": {"model": "churn"},
+               "/api/v1/alerts/1/status": {"status": "resolved"},
+               "/api/v1/review/1/resolve": {"label": 1}}
+
+
+@pytest.mark.parametrize("ctype", ["text/plain", "application/x-www-form-urlencoded",
+                                   "multipart/form-data; boundary=x", None])
+def test_a_valid_json_body_with_a_non_json_content_type_is_422(small, ctype):
+    for path, body in GOOD_BODIES.items():
+        headers = dict(ADMIN) if ctype is None else {**ADMIN, "content-type": ctype}
+        r = small.post(path, content=json.dumps(body).encode(), headers=headers)
+        assert r.status_code == 422, (path, ctype, r.status_code, r.text[:200])
+        assert r.json()["detail"]
+    assert len(small.app.state.store.events("churn")) == 0

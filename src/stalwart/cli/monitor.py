@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from ..exceptions import StageError
 from ._common import EXIT_FAILED, clean_errors
 
 __all__ = ["monitor_command"]
@@ -64,7 +65,11 @@ def run_command(workspace: str | None, store_url: str | None, name: str | None,
         scheduler = Scheduler(store)
         if name is not None:
             store.monitor(name)  # an unknown name is a clean input error
-            run = scheduler.run_monitor(name, now=now)
+            try:
+                run = scheduler.run_monitor(name, now=now)
+            except StageError as exc:  # another scheduler holds its lease
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(EXIT_FAILED)
             result: dict[str, Any] = run.to_dict()
             lines, failed = [_summary(run)], False
         else:
@@ -72,6 +77,7 @@ def run_command(workspace: str | None, store_url: str | None, name: str | None,
             result = tick.to_dict()
             lines = [_summary(r) for r in tick.runs]
             lines += [f"{m}: not due" for m in tick.not_due]
+            lines += [f"{m}: busy (another scheduler is running it)" for m in tick.busy]
             lines += [f"{m}: FAILED {err}" for m, err in tick.errors.items()]
             failed = bool(tick.errors)
     finally:

@@ -15,8 +15,11 @@ channels, triggers run, uncertain events routed to review. One failing monitor n
 others: its error is returned in the :class:`SchedulerRun`, kept in its stored state
 (``last_error``, until a run succeeds) and the next tick retries it.
 
-``run_forever(interval=...)`` ticks in a daemon thread until :meth:`Scheduler.stop`; ``now``
-is explicit everywhere for deterministic tests.
+Each run holds the monitor's lease in the store (:func:`stalwart.store.state.acquire_lease`),
+so schedulers in several server workers, hosts or cron jobs sharing one database never run a
+monitor twice at once: the others list it as ``busy``. ``run_forever(interval=...)`` ticks in
+a daemon thread until :meth:`Scheduler.stop`; ``now`` is explicit everywhere for
+deterministic tests (leases use the real clock).
 
 >>> from stalwart.store import open_store
 >>> from stalwart.monitoring import MonitorSpec
@@ -38,6 +41,8 @@ is explicit everywhere for deterministic tests.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +50,7 @@ from typing import Any
 import pandas as pd
 
 from .._json import jsonable
-from ..exceptions import ParameterError
+from ..exceptions import ParameterError, StageError
 from .runner import MonitorRun, load_monitor, run_monitor
 from .saved import parse_schedule
 
@@ -68,13 +73,15 @@ def _utc(value: Any) -> pd.Timestamp:
 
 @dataclass(frozen=True)
 class SchedulerRun:
-    """One tick: the monitors that ran (with their runs), those not due, and the errors
-    (``{monitor: "ErrorType: message"}``) of those that failed."""
+    """One tick: the monitors that ran (with their runs), those not due, those ``busy``
+    (another runner holds their lease) and the errors (``{monitor: "ErrorType: message"}``)
+    of those that failed."""
 
     at: Any
     runs: tuple[MonitorRun, ...] = ()
     not_due: tuple[str, ...] = ()
     errors: dict[str, str] = field(default_factory=dict)
+    busy: tuple[str, ...] = ()
     schema_version: str = "1.0"
 
     @property
@@ -84,7 +91,7 @@ class SchedulerRun:
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"schema_version": self.schema_version, "at": self.at,
                          "ran": list(self.ran), "not_due": list(self.not_due),
-                         "errors": dict(self.errors),
+                         "busy": list(self.busy), "errors": dict(self.errors),
                          "runs": [r.to_dict() for r in self.runs]})
 
 
@@ -108,23 +115,42 @@ def is_due(store: Any, name: str, schedule: Any, *, now: Any = None) -> bool:
 class Scheduler:
     """Runs the store's saved monitors when due (see the module docstring)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, lease_seconds: float = 600.0) -> None:
         self.store = store
+        self.lease_seconds = lease_seconds
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last: SchedulerRun | None = None
 
     def run_monitor(self, name: str, *, now: Any = None) -> MonitorRun:
-        """Run one saved monitor now (due or not), persisting its state."""
+        """Run one saved monitor now (due or not), persisting its state.
+
+        Raises :class:`~stalwart.exceptions.StageError` when another runner (a scheduler in
+        another process or host) holds the monitor's lease."""
+        run = self._try_run(name, _utc(now))
+        if run is None:
+            raise StageError(f"monitor {name!r} is being run by another scheduler (its "
+                             "lease is taken); retry when that run has finished")
+        return run
+
+    def _try_run(self, name: str, at: pd.Timestamp) -> MonitorRun | None:
+        """The run, or None when another runner holds the lease."""
         with self._lock:  # a tick and an on-demand run never evaluate a window twice
-            return run_monitor(self.store, name, persist=True, now=_utc(now))
+            if not self.store.acquire_lease(name, self.owner, seconds=self.lease_seconds):
+                return None
+            try:
+                return run_monitor(self.store, name, persist=True, now=at)
+            finally:
+                self.store.release_lease(name, self.owner)
 
     def run_due(self, *, now: Any = None) -> SchedulerRun:
         """Run every due saved monitor once; errors are recorded, never raised."""
         at = _utc(now)
         runs: list[MonitorRun] = []
         not_due: list[str] = []
+        busy: list[str] = []
         errors: dict[str, str] = {}
         for record in self.store.monitors():
             name = record.name
@@ -133,12 +159,16 @@ class Scheduler:
                 if not is_due(self.store, name, spec.schedule, now=at):
                     not_due.append(name)
                     continue
-                runs.append(self.run_monitor(name, now=at))
+                run = self._try_run(name, at)
+                if run is None:
+                    busy.append(name)  # another runner has it: not an error of the monitor
+                else:
+                    runs.append(run)
             except Exception as exc:  # noqa: BLE001 - one monitor must not stop the others
                 errors[name] = f"{type(exc).__name__}: {exc}"
                 log.warning("monitor %r failed: %s", name, errors[name])
                 self._record_error(name, at, errors[name])
-        self.last = SchedulerRun(at, tuple(runs), tuple(not_due), errors)
+        self.last = SchedulerRun(at, tuple(runs), tuple(not_due), errors, tuple(busy))
         return self.last
 
     def _record_error(self, name: str, at: pd.Timestamp, error: str) -> None:

@@ -93,7 +93,8 @@ class Monitor(Base):
 
 class MonitorState(Base):
     """What a monitor's next run continues from: the alert engine's and the triggers' state
-    (JSON), the end of the last evaluated window and when it last ran (migration 0002)."""
+    (JSON), the end of the last evaluated window and when it last ran; the lease keeps two
+    schedulers from running one monitor at once (migration 0002)."""
 
     __tablename__ = "monitor_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -101,6 +102,8 @@ class MonitorState(Base):
     state: Mapped[dict[str, Any]]
     last_window_end: Mapped[dt.datetime | None]
     last_run: Mapped[dt.datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None]
     updated: Mapped[dt.datetime]
 
 

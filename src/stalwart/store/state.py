@@ -6,6 +6,11 @@ run starts there, so no window is evaluated twice) and when the monitor last ran
 scheduler's clock). Saving replaces the row; a monitor never run has no row and
 :func:`monitor_state` returns an empty record.
 
+A **lease** (``acquire_lease(name, owner, seconds)``, an atomic conditional update) lets one
+runner at a time evaluate a monitor, across threads, processes and hosts sharing the
+database: a second scheduler (another server worker, a cron job) finds it taken and skips
+the monitor; a lease left by a crashed runner expires.
+
 >>> from stalwart.store import open_store
 >>> store = open_store("sqlite://")
 >>> store.monitor_state("churn-daily").last_window_end is None
@@ -15,6 +20,10 @@ True
 ...                                last_run="2026-01-02T01:00Z")
 >>> rec.state, rec.last_window_end.isoformat()
 ({'engine': {'alerts': {}}}, '2026-01-02T00:00:00+00:00')
+>>> store.acquire_lease("churn-daily", "worker-1"), store.acquire_lease("churn-daily", "w-2")
+(True, False)
+>>> store.release_lease("churn-daily", "worker-1"), store.acquire_lease("churn-daily", "w-2")
+(True, True)
 """
 
 from __future__ import annotations
@@ -28,14 +37,15 @@ from sqlalchemy.engine import Engine
 
 from .._json import jsonable
 from ..exceptions import ParameterError
-from .dialect import dialect_insert
+from .dialect import dialect_insert, insert_ignore
 from .engine import utcnow, writing
 from .events import to_utc
 from .monitors import aware
 from .references import _name
 from .schema import MonitorState
 
-__all__ = ["MonitorStateRecord", "delete_monitor_state", "monitor_state", "save_monitor_state"]
+__all__ = ["MonitorStateRecord", "acquire_lease", "delete_monitor_state", "monitor_state",
+           "release_lease", "save_monitor_state"]
 
 
 @dataclass(frozen=True)
@@ -92,3 +102,31 @@ def delete_monitor_state(engine: Engine, monitor: str) -> bool:
     t = MonitorState.__table__
     with writing(engine) as conn:
         return conn.execute(t.delete().where(t.c.monitor == monitor)).rowcount > 0
+
+
+def acquire_lease(engine: Engine, monitor: str, owner: str, *, seconds: float = 600.0) -> bool:
+    """Take (or extend) the run lease of ``monitor`` for ``seconds``; False when another
+    owner holds an unexpired one."""
+    _name(monitor, "monitor name")
+    _name(owner, "lease owner")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
+        raise ParameterError("lease seconds", expected="a duration > 0", got=repr(seconds),
+                             fix="pass seconds=600")
+    now = utcnow()
+    t = MonitorState.__table__
+    with writing(engine) as conn:
+        conn.execute(insert_ignore(conn, t, ["monitor"]),
+                     {"monitor": monitor, "state": {}, "updated": now})
+        free = sa.or_(t.c.lease_until.is_(None), t.c.lease_until < now,
+                      t.c.lease_owner == owner)
+        taken = conn.execute(t.update().where(t.c.monitor == monitor, free).values(
+            lease_owner=owner, lease_until=now + dt.timedelta(seconds=float(seconds))))
+        return taken.rowcount == 1
+
+
+def release_lease(engine: Engine, monitor: str, owner: str) -> bool:
+    """Give the lease back (only its owner can); True if it was held by ``owner``."""
+    t = MonitorState.__table__
+    with writing(engine) as conn:
+        return conn.execute(t.update().where(t.c.monitor == monitor, t.c.lease_owner == owner)
+                            .values(lease_owner=None, lease_until=None)).rowcount == 1

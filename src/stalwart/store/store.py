@@ -154,6 +154,12 @@ class Store:
     def delete_monitor_state(self, name: str) -> bool:
         return _state.delete_monitor_state(self.engine, name)
 
+    def acquire_lease(self, name: str, owner: str, *, seconds: float = 600.0) -> bool:
+        return _state.acquire_lease(self.engine, name, owner, seconds=seconds)
+
+    def release_lease(self, name: str, owner: str) -> bool:
+        return _state.release_lease(self.engine, name, owner)
+
     # alerts and channels
     def upsert_alert(self, monitor: str, rule: str, *, severity: str = "warning",
                      fingerprint: str | None = None, context: dict[str, Any] | None = None,

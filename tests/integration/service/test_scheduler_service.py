@@ -62,6 +62,12 @@ def test_run_now_refusals(app_client):
     assert c.post("/api/v1/monitors/lat/run", headers=READ).status_code == 403
     bad = c.post("/api/v1/monitors/lat/run", params={"now": "yesterday"}, headers=ADMIN)
     assert bad.status_code == 400 and "ISO-8601" in bad.json()["detail"]
+    store = c.app.state.store
+    assert store.acquire_lease("lat", "cron-on-another-host:7")
+    busy = c.post("/api/v1/monitors/lat/run", headers=ADMIN)
+    assert busy.status_code == 409 and "another scheduler" in busy.json()["detail"]
+    store.release_lease("lat", "cron-on-another-host:7")
+    assert c.post("/api/v1/monitors/lat/run", headers=ADMIN).status_code == 200
 
 
 def test_invalid_scheduled_spec_is_refused_with_a_fix(app_client):

@@ -129,3 +129,28 @@ def test_enqueue_reviews_batch(store):
     reopened = store.enqueue_reviews([{"event_id": ids[2], "reason": "again"}])
     assert reopened[0].status == "queued" and reopened[0].item.id != again[0].item.id
     assert out[0].to_dict()["item"]["event_id"] == ids[0]
+
+
+def test_run_lease_is_exclusive_across_connections(store_url):
+    a, b = open_store(store_url), open_store(store_url)  # two engines: two "processes"
+    try:
+        assert a.acquire_lease("m", "host-a:1") is True
+        assert a.acquire_lease("m", "host-a:1") is True  # the owner extends its lease
+        assert b.acquire_lease("m", "host-b:2") is False
+        assert b.release_lease("m", "host-b:2") is False  # only the owner releases
+        assert a.release_lease("m", "host-a:1") is True
+        assert b.acquire_lease("m", "host-b:2", seconds=60) is True
+        # a lease left by a crashed runner expires
+        with writing(b.engine) as conn:
+            conn.execute(sa.text("UPDATE monitor_state SET lease_until = :t"),
+                         {"t": dt.datetime(2000, 1, 1)})
+        assert a.acquire_lease("m", "host-a:1") is True
+        # the lease row leaves the saved state alone, and saving keeps the lease
+        a.save_monitor_state("m", {"engine": {}}, last_window_end="2026-01-01T00:00Z")
+        assert b.acquire_lease("m", "host-b:2") is False
+        assert a.monitor_state("m").state == {"engine": {}}
+        with pytest.raises(ParameterError, match="duration > 0"):
+            a.acquire_lease("m", "host-a:1", seconds=0)
+    finally:
+        a.close()
+        b.close()

@@ -4,12 +4,16 @@ reference period, channels, an isolated failure, and a clean background loop."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import numpy as np
+import pytest
 
+from stalwart.exceptions import StageError
 from stalwart.monitoring import MonitorSpec
 from stalwart.monitoring.scheduler import Scheduler, is_due, run_due
+from stalwart.store import open_store
 
 
 def _events(day: int, *, n: int = 40, shift: float = 0.0, latency: float = 10.0,
@@ -108,3 +112,46 @@ def test_background_loop_ticks_and_stops_cleanly(store):
     assert windows[0].n_events == 40 and all(w.n_events == 0 for w in windows[1:])
     ends = [w.window_end for w in windows]
     assert len(set(ends)) == len(ends) and ends[-1] <= scheduler.last.at
+
+
+def test_a_monitor_leased_elsewhere_is_busy_not_failed(store):
+    _save(store, "leased", window="1D", schedule="1h")
+    _save(store, "free", window="1D", schedule="1h")
+    store.ingest_events(_events(1))
+    assert store.acquire_lease("leased", "other-host:99")
+    tick = run_due(store, now="2026-01-02T00:00:00Z")
+    assert tick.ran == ("free",) and tick.busy == ("leased",) and tick.errors == {}
+    assert store.window_results("leased") == ()
+    with pytest.raises(StageError, match="being run by another scheduler"):
+        Scheduler(store).run_monitor("leased", now="2026-01-02T00:00:00Z")
+    store.release_lease("leased", "other-host:99")
+    assert run_due(store, now="2026-01-02T00:00:00Z").ran == ("leased",)
+
+
+def test_concurrent_schedulers_evaluate_each_window_once(store_url):
+    first = open_store(store_url)
+    _save(first, "shared", window="1D", schedule="1h", rules=["latency_p99 > 5"])
+    first.ingest_events(_events(1) + _events(2) + _events(3))
+    stores = [first] + [open_store(store_url) for _ in range(3)]
+    barrier = threading.Barrier(len(stores))
+    ticks = [None] * len(stores)
+
+    def tick(i: int) -> None:
+        barrier.wait()
+        ticks[i] = Scheduler(stores[i]).run_due(now="2026-01-04T00:00:00Z")
+
+    threads = [threading.Thread(target=tick, args=(i,)) for i in range(len(stores))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    try:
+        assert all(t is not None and t.errors == {} for t in ticks)
+        windows = [len(r.windows) for t in ticks for r in t.runs]
+        assert sum(windows) == 3  # every window evaluated by exactly one scheduler
+        assert [w.window_start.day for w in first.window_results("shared")] == [1, 2, 3]
+        [alert] = first.alerts(monitor="shared")
+        assert alert.count == 3  # fired once, kept firing twice: never raised again
+    finally:
+        for s in stores:
+            s.close()

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from ...exceptions import DataError
+from ...exceptions import DataError, StageError
 from ...store import Store
 from ..deps import get_store, require_scope
 from ..schemas import MonitorIn
@@ -62,4 +62,7 @@ def run_now(name: str, request: Request,
         store.monitor(name)
     except DataError as exc:
         raise HTTPException(404, detail=str(exc)) from None
-    return request.app.state.scheduler.run_monitor(name, now=now).to_dict()
+    try:
+        return request.app.state.scheduler.run_monitor(name, now=now).to_dict()
+    except StageError as exc:  # another scheduler holds the monitor's lease
+        raise HTTPException(409, detail=str(exc)) from None

@@ -24,6 +24,8 @@ def upgrade() -> None:
     sa.Column('state', sa.JSON(), nullable=False),
     sa.Column('last_window_end', sa.DateTime(), nullable=True),
     sa.Column('last_run', sa.DateTime(), nullable=True),
+    sa.Column('lease_owner', sa.String(length=200), nullable=True),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
     sa.Column('updated', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_monitor_state')),
     sa.UniqueConstraint('monitor', name=op.f('uq_monitor_state_monitor'))

@@ -119,3 +119,19 @@ def test_saved_spec_is_validated(store):
     # an old-style spec without the scheduler keys is stored as given
     assert store.save_monitor("old", "m", {"window": "1d", "metrics": ["psi"]}).spec == \
         {"window": "1d", "metrics": ["psi"]}
+
+
+def test_reference_period_reads_the_models_own_events(store):
+    from stalwart.monitoring.runner import reference_events
+
+    v2 = [dict(e, event_id=e["event_id"] + "-v2", model_version="2") for e in _events(1, 10)]
+    store.ingest_events(_events(1, 10) + v2 + _events(2, 10))
+    spec = MonitorSpec(name="lat", model="m", metrics=["latency"],
+                       reference={"start": "2026-01-01", "end": "2026-01-02",
+                                  "model_version": "2"})
+    ref = reference_events(store, spec)
+    assert len(ref) == 4 and set(ref["model_version"]) == {"2"}
+    whole = MonitorSpec(name="lat", model="m", metrics=["latency"],
+                        reference={"start": "2026-01-01", "end": "2026-01-03"})
+    assert len(reference_events(store, whole)) == 12
+    assert reference_events(store, MonitorSpec(name="lat", model="m")) is None

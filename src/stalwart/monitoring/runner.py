@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 
 from .._json import jsonable
+from ..exceptions import DataError
 from .alerts import AlertEngine, AlertEvents, Rule, dispatch
 from .alerts.channels.registry import Channel, channel_from_dict
 from .alerts.result import ChannelResult, TriggerRun
@@ -109,8 +110,16 @@ def reference_events(store: Any, spec: MonitorSpec) -> pd.DataFrame | None:
     """The events of the spec's reference period (None without one)."""
     if spec.reference is None or spec.model is None:
         return None
-    return store.events(spec.model, start=spec.reference["start"], end=spec.reference["end"],
-                        model_version=spec.reference.get("model_version"))
+    ref = spec.reference
+    frame = store.events(spec.model, start=ref["start"], end=ref["end"],
+                         model_version=ref.get("model_version"))
+    if len(frame) == 0:
+        version = f" version {ref['model_version']!r}" if ref.get("model_version") else ""
+        raise DataError(f"reference period of monitor {spec.name!r}",
+                        expected=f"logged events of model {spec.model!r}{version}",
+                        got=f"none in [{ref['start']}, {ref['end']})",
+                        fix="save the monitor with a period its model has events in")
+    return frame
 
 
 def _complete_windows(fitted: FittedMonitor, events: pd.DataFrame, after: Any, now: Any

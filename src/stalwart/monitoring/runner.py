@@ -13,7 +13,8 @@ saved spec, and the run is **persisted** (``persist=True`` by default): the aler
 the triggers' state and the end of the last evaluated window are loaded from and saved to the
 store (:meth:`Store.monitor_state`), so successive runs continue streaks and hysteresis,
 never raise the same alert twice nor fire a trigger twice for one persisting condition, and
-evaluate only **complete** windows (ending at or before ``now``) not evaluated before.
+evaluate only **complete** windows (ending at or before ``now``) not evaluated before; the
+drift alarm budget continues too (:mod:`stalwart.monitoring.budgets`).
 Without persistence the engine's state is returned (``alert_state``) for the caller to pass
 back as ``state=``.
 
@@ -49,6 +50,7 @@ from ..exceptions import DataError
 from .alerts import AlertEngine, AlertEvents, Rule, dispatch
 from .alerts.channels.registry import Channel, channel_from_dict
 from .alerts.result import ChannelResult, TriggerRun
+from .budgets import budget_key, dump_budgets, load_budgets
 from .evaluate import evaluate_window, evaluate_windows
 from .result import WindowResult
 from .spec import FittedMonitor, MonitorSpec
@@ -200,8 +202,11 @@ def run_monitor(store: Any, spec: MonitorSpec | FittedMonitor | str, *, referenc
     if persist and end is None:
         events = check_events(store.events(model, start=start, end=now_ts))
         windows = _complete_windows(fitted, events, start, now_ts)
-        run_state: dict[str, dict[str, Any]] = {}
+        # alarm budgets continue across runs (a fresh one per run would lose the guarantee)
+        keys = {n: budget_key(o, base.reference) for n, o in fitted.options.items()}
+        run_state = load_budgets(saved.get("budgets"), fitted.options, key=keys)
         results = tuple(evaluate_window(fitted, s, e, sub, run_state) for s, e, sub in windows)
+        saved["budgets"] = {**(saved.get("budgets") or {}), **dump_budgets(run_state, key=keys)}
     else:
         events = store.events(model, start=start, end=end)
         results = evaluate_windows(fitted, events, start=start, end=end)

@@ -135,3 +135,44 @@ def test_reference_period_reads_the_models_own_events(store):
                         reference={"start": "2026-01-01", "end": "2026-01-03"})
     assert len(reference_events(store, whole)) == 12
     assert reference_events(store, MonitorSpec(name="lat", model="m")) is None
+
+
+def test_the_drift_alarm_budget_continues_across_runs(store):
+    import math
+
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+
+    def day(d: int, shift: float = 0.0) -> list:
+        x = rng.normal(shift, 1, 60)
+        return [{"event_id": f"b{d}-{i}", "timestamp": f"2026-01-{d:02d}T{i % 24:02d}:"
+                 f"{i // 24:02d}:00Z", "model": "m", "model_version": "1",
+                 "features": {"x": float(x[i])}, "outputs": {"prediction": 1}}
+                for i in range(60)]
+
+    def save(ref_end: str) -> None:
+        spec = MonitorSpec(name="drift", model="m", metrics=["data_drift"],
+                           reference={"start": "2026-01-01", "end": ref_end})
+        store.save_monitor("drift", "m", spec.to_dict())
+
+    store.ingest_events(day(1) + day(2))
+    save("2026-01-02")
+    levels = []
+    for d in range(2, 6):
+        if d > 2:
+            store.ingest_events(day(d))
+        run = run_monitor(store, "drift", now=_day_end(d))
+        levels += [w.details["data_drift"]["alarm"]["level"] for w in run.windows
+                   if w.window_start.day >= 2]
+    # one budget over the stream: window k is judged at rate * 6 / (pi^2 k^2), k = 2..5
+    # (day 1, the reference period itself, was window 1 of the first run)
+    expected = [0.05 * 6 / math.pi ** 2 / k ** 2 for k in range(2, 6)]
+    assert levels == pytest.approx(expected, rel=1e-12)
+    assert store.monitor_state("drift").state["budgets"]["data_drift"]["tested"] == 5
+    # a new reference period is a new hypothesis: the budget starts again
+    save("2026-01-03")
+    store.ingest_events(day(6, shift=3.0))
+    [w] = run_monitor(store, "drift", now=_day_end(6)).windows
+    assert w.details["data_drift"]["alarm"]["level"] == pytest.approx(0.05 * 6 / math.pi ** 2)
+    assert w.metrics["drift_alarm"] == 1.0

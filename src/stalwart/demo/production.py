@@ -11,19 +11,22 @@ where the server's API and dashboard read them.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .._json import jsonable
-from ..monitoring import MonitorSpec, Rule, run_monitor
+from ..monitoring import MonitorSpec, ReviewPolicy, Rule, run_monitor
 from ..stats.profile import profile
 from .traffic import (DAYS, FAULTS, LABEL_DELAY_DAYS, MODEL_NAME, REFERENCE_DAYS, START,
                       simulate_traffic)
 
-__all__ = ["MONITOR_NAME", "RULES", "Detection", "ProductionReplay", "replay_production"]
+__all__ = ["MONITOR_NAME", "RULES", "Detection", "ProductionReplay", "monitor_spec",
+           "replay_production"]
 
 MONITOR_NAME = "diabetes-daily"
 METRICS = ("data_drift", "data_quality", "data_changes", "novelty", "prediction",
@@ -42,9 +45,16 @@ RULES: tuple[Rule, ...] = (
                severity="warning"),
     Rule.parse("latency_p99 > 15", name="slow predictions", severity="critical"),
 )
-#: predictions this close to the 0.5 cut-off go to a person (the last days' only, a demo)
-REVIEW_BAND = (0.45, 0.55)
-REVIEW_DAYS = 3
+#: unlabelled predictions this close to the 0.5 cut-off go to a person
+REVIEW = ReviewPolicy(max_proba_below=0.55)
+#: retraining is requested when most features have drifted for three days in a row
+RETRAIN_CONDITION = "drift_share > 0.5"
+RETRAIN_WINDOWS = 3
+# the retraining "job" of the demo: it files the alert context as a request in a folder
+_FILE_REQUEST = ("import json, pathlib, sys; ctx = json.load(sys.stdin); "
+                 "out = pathlib.Path(sys.argv[1]); out.mkdir(parents=True, exist_ok=True); "
+                 "day = str(ctx.get('window_start', 'now'))[:10]; "
+                 "(out / f'retrain-{day}.json').write_text(json.dumps(ctx, indent=2))")
 
 
 @dataclass(frozen=True)
@@ -99,11 +109,29 @@ def _day_of(when: Any) -> int:
     return int((stamp - pd.Timestamp(START)) / pd.Timedelta(days=1))
 
 
+def monitor_spec(requests_dir: Path | None = None) -> MonitorSpec:
+    """The demo's saved monitor: daily windows after the reference period, the alert rules,
+    review routing, and (with ``requests_dir``) a retraining trigger that files a request
+    there."""
+    analysis_start = START + dt.timedelta(days=REFERENCE_DAYS)
+    triggers = [] if requests_dir is None else [{
+        "name": "retrain on broad drift", "condition": RETRAIN_CONDITION,
+        "windows": RETRAIN_WINDOWS,
+        "action": {"type": "command",
+                   "argv": [sys.executable, "-c", _FILE_REQUEST, str(requests_dir)]}}]
+    return MonitorSpec(name=MONITOR_NAME, model=MODEL_NAME, window="1D", metrics=list(METRICS),
+                       reference={"start": START.isoformat(),
+                                  "end": analysis_start.isoformat()},
+                       rules=[r.to_dict() for r in RULES], triggers=triggers, review=REVIEW)
+
+
 def replay_production(store: Any, model: Any, pool: pd.DataFrame, *, features: list[str],
                       train: pd.DataFrame, per_day: int = 240, random_state: int = 0,
+                      requests_dir: Path | None = None,
                       echo: Callable[[str], Any] = print) -> ProductionReplay:
     """Replay the traffic of :mod:`stalwart.demo.traffic` for ``model`` (a fitted classifier
-    with ``predict_proba``) into ``store``, monitor it and return what was caught."""
+    with ``predict_proba``) into ``store``, monitor it and return what was caught
+    (``requests_dir``: where the retraining trigger files its requests; None: no trigger)."""
     store.register_model(MODEL_NAME, description="logistic regression on the diabetes study")
     store.register_version(MODEL_NAME, "1", metadata={"trained_rows": len(train)})
     store.save_reference(MODEL_NAME, profile(train[features]))
@@ -118,19 +146,25 @@ def replay_production(store: Any, model: Any, pool: pd.DataFrame, *, features: l
 
     analysis_start = START + dt.timedelta(days=REFERENCE_DAYS)
     end = START + dt.timedelta(days=DAYS)
-    spec = MonitorSpec(name=MONITOR_NAME, model=MODEL_NAME, window="1D", metrics=list(METRICS))
     n_windows = len(store.window_results(MONITOR_NAME))
     if n_windows:
         echo(f"monitor {MONITOR_NAME!r} was evaluated before ({n_windows} windows in the "
              "store): its alerts are read back, not raised twice")
     else:
+        spec = monitor_spec(requests_dir)
         store.save_monitor(MONITOR_NAME, MODEL_NAME, spec.to_dict())
-        reference = store.events(MODEL_NAME, start=START, end=analysis_start)
-        n_windows = len(run_monitor(store, spec, reference=reference, rules=RULES,
-                                    start=analysis_start, end=end).windows)
-        queued = _route_to_review(store, end)
-        echo(f"review queue: {queued} uncertain predictions of the last {REVIEW_DAYS} days "
-             f"(P(high progression) in {REVIEW_BAND}) wait for a person")
+        # the saved monitor, by name: fitted on its reference period, state persisted, as
+        # the scheduler (stalwart serve, stalwart monitor run) will run it from now on
+        run = run_monitor(store, MONITOR_NAME, start=analysis_start, now=end)
+        n_windows = len(run.windows)
+        for trig in run.trigger_runs:
+            echo(f"retraining trigger {trig.trigger!r} ran ({'ok' if trig.ok else 'FAILED'})"
+                 f" on {str((trig.context or {}).get('window_start', ''))[:10]}"
+                 + (f": request filed in {requests_dir}" if trig.ok else
+                    f": {trig.error or trig.stderr_tail}"))
+        queued = run.review.get("queued", 0)
+        echo(f"review queue: {queued} unlabelled predictions with P(top class) < "
+             f"{REVIEW.max_proba_below} wait for a person")
 
     # an alert's first_seen is the end of the window that fired it
     fired = sorted((_day_of(a.first_seen) - 1, a.rule)
@@ -149,16 +183,6 @@ def replay_production(store: Any, model: Any, pool: pd.DataFrame, *, features: l
                               tuple(detections), false_alarms, open_alerts)
     _echo_summary(replay, echo)
     return replay
-
-
-def _route_to_review(store: Any, end: dt.datetime) -> int:
-    recent = store.events(MODEL_NAME, start=end - dt.timedelta(days=REVIEW_DAYS), end=end,
-                          with_labels=False)
-    low, high = REVIEW_BAND
-    uncertain = recent[recent["outputs.proba.1"].between(low, high)]
-    for event_id, p in zip(uncertain["event_id"], uncertain["outputs.proba.1"]):
-        store.enqueue_review(event_id, f"uncertain prediction: P(high progression) = {p:.2f}")
-    return len(uncertain)
 
 
 def _echo_summary(replay: ProductionReplay, echo: Callable[[str], Any]) -> None:

@@ -167,7 +167,8 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
     # production: weeks of traffic into the workspace's store, monitored, alerted
     with open_store(None, workspace=root) as store:
         production = replay_production(store, model, frame, features=features, train=train,
-                                       random_state=random_state, echo=echo)
+                                       random_state=random_state,
+                                       requests_dir=root / "retrain-requests", echo=echo)
         store_url = store.url
     token_file = _token_file(root)
 

@@ -82,7 +82,14 @@ def test_demo_replays_production_and_catches_every_fault(demo):
         unit = [w for w in windows if w.metrics["unit_changes"]]
         assert [str(w.window_start.date()) for w in unit] == [
             "2026-09-23", "2026-09-24", "2026-09-25"]
-        assert store.review_items("open")
+        # uncertain predictions without a label yet wait for a person
+        items = store.review_items("open")
+        assert items and all("review policy" in i.reason for i in items)
+        assert store.monitor_state("diabetes-daily").last_window_end is not None
+    # the retraining trigger filed one request, on the third day of broad drift
+    (request,) = (ws / "retrain-requests").glob("*.json")
+    assert request.name == "retrain-2026-10-04.json"
+    assert json.loads(request.read_text())["alert"]["metric"] == "drift_share"
     # the token file is the owner's only, and the dashboard address carries it in the fragment
     token_file = ws / "tokens.json"
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600

@@ -18,7 +18,8 @@ from .drift import (ADWIN, CUSUM, DDM, EDDM, KSWIN, AlarmBudget, BBSDDrift, Diag
                     fit_unit_change, label_drift, prediction_drift)
 from .estimation import CBPE, DLE, PerformanceEstimate
 from .models import ModelAdapter, load_model, save_model, wrap
-from .monitoring import AlertEngine, Monitor, MonitorSpec, evaluate_windows
+from .monitoring import (AlertEngine, Monitor, MonitorSpec, ReviewPolicy, Rule, Scheduler,
+                         evaluate_windows, run_monitor)
 from .novelty import (GMMNovelty, IsolationForestNovelty, KNNNovelty, MahalanobisNovelty,
                       NoveltyResult, OOVNovelty, PipelinePathNovelty, TextEmbeddingNovelty,
                       TextLengthNovelty)
@@ -77,7 +78,10 @@ __all__ = [
     "ParameterError",
     "PerformanceEstimate",
     "PipelinePathNovelty",
+    "ReviewPolicy",
     "Role",
+    "Rule",
+    "Scheduler",
     "Schema",
     "SchemaError",
     "Settings",
@@ -111,6 +115,7 @@ __all__ = [
     "profile",
     "read_table",
     "register_check",
+    "run_monitor",
     "save_model",
     "wrap",
     "write_card",

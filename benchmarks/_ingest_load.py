@@ -32,9 +32,8 @@ def make_events(n: int, *, seed: int, id_prefix: str = "e") -> list[dict[str, An
         for name, levels in CATEGORIES.items():
             features[name] = rng.choice(levels)
         p = rng.random()
-        second = rng.randrange(0, 60)
         out.append({"event_id": f"{id_prefix}-{i}",
-                    "timestamp": f"2026-11-23T12:{second // 10:02d}:{second:02d}.{i % 1000:03d}Z",
+                    "timestamp": f"2026-11-23T12:00:00.{i % 1_000_000:06d}Z",
                     "model": "churn", "model_version": "3", "segment": rng.choice(["a", "b"]),
                     "features": features,
                     "outputs": {"prediction": int(p > 0.5), "proba": {"0": round(1 - p, 6),
@@ -44,35 +43,52 @@ def make_events(n: int, *, seed: int, id_prefix: str = "e") -> list[dict[str, An
     return out
 
 
-_MARK = "@@ID@@"
+_MARK, _STAMP = "@@ID@@", "@@TS@@"
 
 
-def templates(n: int, *, seed: int) -> list[tuple[bytes, bytes]]:
-    """Each event's JSON split around its ``event_id`` value."""
+def templates(n: int, *, seed: int) -> list[tuple[bytes, bytes, bytes]]:
+    """Each event's JSON split around its ``event_id`` and ``timestamp`` values."""
     out = []
     for event in make_events(n, seed=seed):
-        text = json.dumps(dict(event, event_id=_MARK), separators=(",", ":")).encode()
-        head, tail = text.split(_MARK.encode())
-        out.append((head, tail))
+        text = json.dumps(dict(event, event_id=_MARK, timestamp=_STAMP),
+                          separators=(",", ":")).encode()
+        head, rest = text.split(_MARK.encode())
+        middle, tail = rest.split(_STAMP.encode())
+        out.append((head, middle, tail))
     return out
 
 
-def _body(parts: list[tuple[bytes, bytes]], prefix: str) -> bytes:
+def _body(parts: list[tuple[bytes, bytes, bytes]], prefix: str,
+          when: float | None = None) -> bytes:
+    """A batch: ids ``<prefix><i>``, timestamps ``when`` (default now) plus i microseconds,
+    as a service logs them: in time order."""
+    import datetime as dt
     pre = prefix.encode()
-    return (b'{"events":[' + b",".join(h + pre + str(i).encode() + t
-                                       for i, (h, t) in enumerate(parts)) + b"]}")
+    second = dt.datetime.fromtimestamp(time.time() if when is None else when,
+                                       dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
+    return (b'{"events":[' + b",".join(h + pre + str(i).encode() + m + second.encode()
+                                       + b"%06dZ" % (i % 1_000_000) + t
+                                       for i, (h, m, t) in enumerate(parts)) + b"]}")
 
 
 def client_main(url: str, token: str, *, client: int, run: str, batch: int, seed: int,
-                start_at: float, warmup: float, duration: float, queue: Any) -> None:
+                start_at: float, warmup: float, duration: float, queue: Any,
+                nodelay: bool = True) -> None:
     """One client process: POST batches until ``start_at + warmup + duration``."""
+    import socket
+
     import httpx
 
     parts = templates(batch, seed=seed + client)
+    # Nagle's algorithm would hold the body's last segment until the server ACKs the
+    # previous ones (up to the 40 ms delayed ACK): a client that cares sets TCP_NODELAY
+    transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY,
+                                                     int(nodelay))])
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     done: list[tuple[float, float, int]] = []  # (finished at, latency s, accepted)
     errors: list[str] = []
-    with httpx.Client(base_url=url, headers=headers, timeout=60.0) as http:
+    with httpx.Client(base_url=url, headers=headers, timeout=60.0,
+                      transport=transport) as http:
         while time.time() < start_at:
             time.sleep(0.005)
         end = start_at + warmup + duration

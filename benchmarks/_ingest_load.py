@@ -17,7 +17,8 @@ import statistics
 import time
 from typing import Any
 
-__all__ = ["client_main", "make_events", "summarise", "templates"]
+__all__ = ["baselines", "busy_cores", "client_main", "cpu_times", "make_events", "summarise",
+           "templates"]
 
 CATEGORIES = {"plan": ("basic", "pro", "team", "enterprise"), "region": ("eu", "us", "apac")}
 
@@ -92,6 +93,7 @@ def client_main(url: str, token: str, *, client: int, run: str, batch: int, seed
         while time.time() < start_at:
             time.sleep(0.005)
         end = start_at + warmup + duration
+        cpu0 = time.process_time()
         k = 0
         while time.time() < end:
             body = _body(parts, f"{run}-c{client}-b{k}-")
@@ -108,8 +110,26 @@ def client_main(url: str, token: str, *, client: int, run: str, batch: int, seed
                 errors.append(f"accepted {answer['accepted']} of {batch}: "
                               f"{answer['rejected'][:1]}")
             done.append((now, latency, answer["accepted"]))
+        cpu = time.process_time() - cpu0
     queue.put({"client": client, "batches": done, "errors": errors[:5],
-               "error_count": len(errors)})
+               "error_count": len(errors), "cpu_s": cpu, "wall_s": warmup + duration})
+
+
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from ``/proc/stat``."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = [float(x) for x in handle.readline().split()[1:]]
+    except OSError:
+        return (float("nan"), float("nan"))
+    tick = 100.0  # USER_HZ on Linux
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    return ((sum(fields[:8]) - idle) / tick, sum(fields[:8]) / tick)
+
+
+def busy_cores(before: tuple[float, float], after: tuple[float, float], seconds: float) -> float:
+    """How many cores were busy on average between two :func:`cpu_times` readings."""
+    return (after[0] - before[0]) / seconds
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -132,6 +152,7 @@ def summarise(results: list[dict[str, Any]], *, start_at: float, warmup: float,
             "p99_ms": _pct(latencies, 99), "max_ms": max(latencies, default=float("nan")),
             "mean_ms": statistics.fmean(latencies) if latencies else float("nan"),
             "errors": sum(r["error_count"] for r in results),
+            "client_cpu_cores": sum(r["cpu_s"] / r["wall_s"] for r in results),
             "error_examples": [e for r in results for e in r["errors"]][:3]}
 
 

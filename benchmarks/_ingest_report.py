@@ -40,11 +40,13 @@ def _server_lines(run: Mapping[str, Any]) -> list[str]:
         f"{s['duration']:g} s measured. Every batch is new events (unique ids), fully "
         "validated and committed before the answer; a batch counts when its answer arrived "
         "in the measured window. Latency is a batch's request sent to answer read, as the "
-        "client sees it.",
+        "client sees it. *Cores busy* is the whole machine's CPU use over the measured "
+        "window (server, database, clients and anyone else's work; 2.00 is all of it), "
+        "*clients* the part the load generator itself used.",
         "",
         "| store | database | events/s | batches | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) "
-        "| errors | rate target | p99 target | load avg before / after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        "| errors | rate target | p99 target | cores busy (clients) | load avg before / after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, st in run["stores"].items():
         v = st["server"]
         lines.append(
@@ -53,6 +55,8 @@ def _server_lines(run: Mapping[str, Any]) -> list[str]:
             f"**{v['p99_ms']:.1f}** | {v['max_ms']:.1f} | {v['errors']} | "
             f"{_met(v['events_per_s'] >= RATE_TARGET)} | "
             f"{_met(v['p99_ms'] < LATENCY_TARGET_MS)} | "
+            f"{v.get('machine_busy_cores', float('nan')):.2f} "
+            f"({v.get('client_cpu_cores', float('nan')):.2f}) | "
             f"{' '.join(map(str, st['load_before']))} / "
             f"{' '.join(map(str, st['load_after_server']))} |")
     lines += ["", "Baselines on the same database, measured right after in one process "

@@ -46,7 +46,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from _ingest_load import baselines, client_main, summarise  # noqa: E402
+from _ingest_load import (baselines, busy_cores, client_main, cpu_times,  # noqa: E402
+                          summarise)
 from _ingest_report import render, replace_section  # noqa: E402
 from _machine import THREAD_PINS, machine_info  # noqa: E402
 from _publish import measure_and_publish  # noqa: E402
@@ -155,11 +156,17 @@ def _drive(url: str, args: argparse.Namespace, run: str) -> dict[str, Any]:
              for c in range(args.clients)]
     for proc in procs:
         proc.start()
+    time.sleep(max(0.0, start_at + args.warmup - time.time()))
+    before = cpu_times()
+    time.sleep(max(0.0, start_at + args.warmup + args.duration - time.time()))
+    after = cpu_times()
     results = [queue.get(timeout=args.warmup + args.duration + 180)
                for _ in procs]
     for proc in procs:
         proc.join(30)
-    return summarise(results, start_at=start_at, warmup=args.warmup, duration=args.duration)
+    out = summarise(results, start_at=start_at, warmup=args.warmup, duration=args.duration)
+    out["machine_busy_cores"] = busy_cores(before, after, args.duration)
+    return out
 
 
 def _store_url(store: str, args: argparse.Namespace, folder: Path) -> tuple[str, Any]:

@@ -250,18 +250,25 @@ def ingest_events(engine: Engine, events: Iterable[Any]) -> IngestResult:
     table = Event.__table__
     inserted = 0
     pairs = sorted({(r["model"], r["model_version"]) for r in rows})
+    dialect = engine.dialect.name
+    chunks = [rows[start:start + _CHUNK] for start in range(0, len(rows), _CHUNK)]
+    # encode before taking the write lock: SQLite serialises writers, so the transaction
+    # holds only the database's own work
+    if dialect == "postgresql":
+        prepared: list[Any] = [_pg_copy_data(part) for part in chunks]
+    elif dialect == "sqlite":
+        prepared = [_sqlite_params(part) for part in chunks]
+    else:  # pragma: no cover - only the two dialects are resolved by engine.py
+        prepared = [[{**r, **{k: _plain(r[k]) for k in _JSON_COLUMNS}} for r in part]
+                    for part in chunks]
     with writing(engine) as conn:
         _register(conn, pairs, now)
-        for start in range(0, len(rows), _CHUNK):
-            part = rows[start:start + _CHUNK]
-            if conn.dialect.name == "postgresql":
+        for part in prepared:
+            if dialect == "postgresql":
                 inserted += _insert_pg(conn, part)
-            elif conn.dialect.name == "sqlite":
+            elif dialect == "sqlite":
                 inserted += _insert_sqlite(conn, part)
-            else:  # pragma: no cover - only the two dialects are resolved by engine.py
-                for r in part:
-                    for key in _JSON_COLUMNS:
-                        r[key] = _plain(r[key])
+            else:  # pragma: no cover
                 stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
                 inserted += len(conn.execute(stmt, part).all())
     return IngestResult(inserted, repeats + len(rows) - inserted, tuple(rejected))
@@ -322,11 +329,9 @@ def _stamp_texts(rows: list[dict[str, Any]], key: str, sep: str) -> list[str]:
     return out
 
 
-def _insert_pg(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
-    """COPY the rows into a session-local staging table, then one ``INSERT ... SELECT ... ON
-    CONFLICT DO NOTHING`` (its row count is what was new): PostgreSQL parses COPY's text
-    far faster than a JSON parameter or bound arrays; the staging table empties on commit.
-    Mappings are JSON text (no raw control characters), so only backslashes are escaped."""
+def _pg_copy_data(rows: list[dict[str, Any]]) -> str:
+    """The rows in COPY's text format. Mappings are JSON text (no raw control characters),
+    so only their backslashes are escaped."""
     stamps = _stamp_texts(rows, "timestamp", "T")
     received = rows[0]["received_at"].isoformat()
     enc = _encode
@@ -337,11 +342,18 @@ def _insert_pg(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
                         "\\N" if r["latency_ms"] is None else repr(r["latency_ms"]),
                         enc(r["metadata"]).replace("\\", "\\\\"), received))
              for r, s in zip(rows, stamps)]
+    return "\n".join(lines) + "\n"
+
+
+def _insert_pg(conn: sa.Connection, data: str) -> int:
+    """COPY ``data`` into a session-local staging table, then one ``INSERT ... SELECT ... ON
+    CONFLICT DO NOTHING`` (its row count is what was new): PostgreSQL parses COPY's text
+    far faster than a JSON parameter or bound arrays; the staging table empties on commit."""
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         cursor.execute(_PG_STAGE)
         with cursor.copy(_PG_COPY) as copy:
-            copy.write("\n".join(lines) + "\n")
+            copy.write(data)
         cursor.execute(_PG_INSERT)
         return cursor.rowcount
     finally:
@@ -353,15 +365,19 @@ _SQLITE_INSERT = ("INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c i
                   "ON CONFLICT (event_id) DO NOTHING")
 
 
-def _insert_sqlite(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
-    """The driver's ``executemany`` (a C loop); its rowcount counts only inserted rows.
-    Datetimes in sqlalchemy's SQLite DATETIME storage format, mappings as JSON text."""
+def _sqlite_params(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Parameters of the rows: datetimes in sqlalchemy's SQLite DATETIME storage format,
+    mappings as JSON text."""
     stamps = _stamp_texts(rows, "timestamp", " ")
     received = rows[0]["received_at"].isoformat(sep=" ", timespec="microseconds")
     enc = _encode
-    params = [(r["event_id"], s, r["model"], r["model_version"], r["segment"],
-               enc(r["features"]), enc(r["outputs"]), r["latency_ms"], enc(r["metadata"]),
-               received) for r, s in zip(rows, stamps)]
+    return [(r["event_id"], s, r["model"], r["model_version"], r["segment"],
+             enc(r["features"]), enc(r["outputs"]), r["latency_ms"], enc(r["metadata"]),
+             received) for r, s in zip(rows, stamps)]
+
+
+def _insert_sqlite(conn: sa.Connection, params: list[tuple[Any, ...]]) -> int:
+    """The driver's ``executemany`` (a C loop); its rowcount counts only inserted rows."""
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         cursor.executemany(_SQLITE_INSERT, params)

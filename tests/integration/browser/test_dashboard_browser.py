@@ -30,9 +30,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ADMIN, READ = "tok-admin-0123", "tok-read-012345"
 WIDTH, HEIGHT = 1280, 2600
 SERIES = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b"]
@@ -54,7 +51,7 @@ class DevTools:
     """Chromium with the DevTools protocol on fds 3 (commands in) and 4 (replies out):
     JSON messages separated by NUL bytes, one flattened session on one page."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, chromium, tmp: Path) -> None:
         cmd_r, self._cmd_w = os.pipe()
         self._out_r, out_w = os.pipe()
         # the child's ends move above fd 10, and bash (no preexec_fn, which is unsafe with
@@ -62,9 +59,10 @@ class DevTools:
         ends = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (cmd_r, out_w)]
         for fd in (cmd_r, out_w):
             os.close(fd)
-        args = [str(CHROMIUM), *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={tmp}",
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars", "about:blank"]
+        args = chromium.argv("--remote-debugging-pipe", f"--user-data-dir={tmp}",
+                             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                             f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars",
+                             "about:blank")
         script = f'exec "$@" 3<&{ends[0]} 4>&{ends[1]} {ends[0]}<&- {ends[1]}>&-'
         self.proc = subprocess.Popen(["bash", "-c", script, "bash", *args], pass_fds=ends,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -153,15 +151,6 @@ class DevTools:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI must install Chromium for browser tests")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from stalwart.service import ServiceSettings, create_app
     from stalwart.store import open_store
@@ -180,7 +169,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def browser(chromium, tmp_path):
-    tools = DevTools(tmp_path / "profile")
+    tools = DevTools(chromium, tmp_path / "profile")
     yield tools
     tools.close()
     # whatever the test did, the page threw nothing uncaught (errors are shown, not thrown)

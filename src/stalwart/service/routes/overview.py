@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from ...monitoring.distributions import feature_distribution, model_features
 from ...monitoring.overview import models_overview, review_queue
-from ...store import REVIEW_STATUSES, Store
+from ...store import Store
 from ..deps import get_store, require_scope
+from .review import status_filter
 
 __all__ = ["router"]
 
@@ -50,10 +51,8 @@ def distribution(model: str, feature: str = Query(min_length=1), start: str | No
 
 
 @router.get("/review/queue", summary="Review items with their events' features and outputs")
-def queue(status: str = Query("open", description="open, resolved or all"),
+def queue(status: str | None = Depends(status_filter),
           limit: int = Query(100, ge=1, le=10_000), store: Store = Depends(get_store),
           _: str = Depends(require_scope("read"))) -> dict[str, Any]:
-    if status != "all" and status not in REVIEW_STATUSES:
-        raise HTTPException(400, detail=f"status must be open, resolved or all, got {status!r}")
-    items = review_queue(store, status=None if status == "all" else status, limit=limit)
+    items = review_queue(store, status=status, limit=limit)
     return {"items": [item.to_dict() for item in items]}

@@ -16,13 +16,19 @@ from ._frames import jsonable_list, record
 router = APIRouter(prefix="/api/v1", tags=["review"])
 
 
-@router.get("/review", summary="Review queue items, oldest first")
-def list_items(status: str = Query("open", description="open, resolved or all"),
-               limit: int = Query(100, ge=1, le=10_000), store: Store = Depends(get_store),
-               _: str = Depends(require_scope("read"))) -> dict[str, Any]:
+def status_filter(status: str = Query("open", description="open, resolved or all")
+                  ) -> str | None:
+    """The review status to list (None: all), or a 400 naming the choices."""
     if status != "all" and status not in REVIEW_STATUSES:
         raise HTTPException(400, detail=f"status must be open, resolved or all, got {status!r}")
-    items = store.review_items(None if status == "all" else status, limit=limit)
+    return None if status == "all" else status
+
+
+@router.get("/review", summary="Review queue items, oldest first")
+def list_items(status: str | None = Depends(status_filter),
+               limit: int = Query(100, ge=1, le=10_000), store: Store = Depends(get_store),
+               _: str = Depends(require_scope("read"))) -> dict[str, Any]:
+    items = store.review_items(status, limit=limit)
     return {"items": jsonable_list(items)}
 
 

@@ -90,6 +90,11 @@ def client_main(url: str, token: str, *, client: int, run: str, batch: int, seed
     errors: list[str] = []
     with httpx.Client(base_url=url, headers=headers, timeout=60.0,
                       transport=transport) as http:
+        # connect one after another, as clients started at different moments do: clients
+        # connecting in the same instant would all be accepted by the one server worker
+        # that woke first (uvicorn's workers share one listening socket)
+        time.sleep(max(0.0, start_at - 2.5 + 0.4 * client - time.time()))
+        http.get("/healthz")
         while time.time() < start_at:
             time.sleep(0.005)
         end = start_at + warmup + duration

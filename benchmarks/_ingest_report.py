@@ -29,28 +29,9 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def _server_lines(run: Mapping[str, Any]) -> list[str]:
-    s = run["settings"]
-    lines = [
-        "### Server throughput",
-        "",
-        f"`stalwart serve --workers {s['workers']}` (uvicorn, loopback) and {s['clients']} "
-        f"client processes, each POSTing batches of {s['batch']:,} events back to back over "
-        f"one keep-alive connection (httpx); {s['warmup']:g} s of warm-up not counted, then "
-        f"{s['duration']:g} s measured. Every batch is new events (unique ids), fully "
-        "validated and committed before the answer; a batch counts when its answer arrived "
-        "in the measured window. Latency is a batch's request sent to answer read, as the "
-        "client sees it. *Cores busy* is the whole machine's CPU use over the measured "
-        "window (server, database, clients and anyone else's work; 2.00 is all of it), "
-        "*clients* the part the load generator itself used.",
-        "",
-        "| store | database | events/s | batches | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) "
-        "| errors | rate target | p99 target | cores busy (clients) | load avg before / after |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for name, st in run["stores"].items():
-        v = st["server"]
-        lines.append(
-            f"| {STORE_TITLES.get(name, name)} | {st['database']} | **{v['events_per_s']:,.0f}**"
+def _server_row(name: str, st: Mapping[str, Any], batch: int, v: Mapping[str, Any]) -> str:
+    return (f"| {STORE_TITLES.get(name, name)} | {st['database']} | {batch:,} | "
+            f"**{v['events_per_s']:,.0f}**"
             f" | {v['batches']:,} | {v['p50_ms']:.1f} | {v['p95_ms']:.1f} | "
             f"**{v['p99_ms']:.1f}** | {v['max_ms']:.1f} | {v['errors']} | "
             f"{_met(v['events_per_s'] >= RATE_TARGET)} | "
@@ -59,6 +40,31 @@ def _server_lines(run: Mapping[str, Any]) -> list[str]:
             f"({v.get('client_cpu_cores', float('nan')):.2f}) | "
             f"{' '.join(map(str, st['load_before']))} / "
             f"{' '.join(map(str, st['load_after_server']))} |")
+
+
+def _server_lines(run: Mapping[str, Any]) -> list[str]:
+    s = run["settings"]
+    lines = [
+        "### Server throughput",
+        "",
+        f"`stalwart serve --workers {s['workers']}` (uvicorn, loopback) and {s['clients']} "
+        f"client processes, each POSTing batches of "
+        f"{' or '.join(f'{b:,}' for b in s.get('batches', [s['batch']]))} events back to back over "
+        f"one keep-alive connection (httpx); {s['warmup']:g} s of warm-up not counted, then "
+        f"{s['duration']:g} s measured. Every batch is new events (unique ids), fully "
+        "validated and committed before the answer; a batch counts when its answer arrived "
+        "in the measured window. Latency is a batch's request sent to answer read, as the "
+        "client sees it. *Cores busy* is the whole machine's CPU use over the measured "
+        "window (server, database, clients and anyone else's work; 2.00 is all of it), "
+        "*clients* the part the load generator itself used.",
+        "",
+        "| store | database | events per batch | events/s | batches | p50 (ms) | p95 (ms) "
+        "| p99 (ms) | max (ms) "
+        "| errors | rate target | p99 target | cores busy (clients) | load avg before / after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, st in run["stores"].items():
+        for batch, v in st.get("runs", {str(s["batch"]): st["server"]}).items():
+            lines.append(_server_row(name, st, int(batch), v))
     lines += ["", "Baselines on the same database, measured right after in one process "
               f"without HTTP ({s['baseline_batches']} batches of {s['batch']:,} new events, "
               "one transaction each): `Store.ingest_events` (validation, idempotent insert, "

@@ -74,7 +74,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pg-url", default=PG_URL, help="PostgreSQL database (a schema is made)")
     p.add_argument("--clients", type=int, default=4, help="client processes")
     p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
-    p.add_argument("--batch", type=int, default=1000, help="events per POST")
+    p.add_argument("--batch", default="1000,250",
+                   help="comma-separated events per POST: one load run per size (the first "
+                        "is the headline and the baselines' size)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds not counted")
     p.add_argument("--duration", type=float, default=20.0, help="seconds measured")
     p.add_argument("--baseline-batches", type=int, default=20,
@@ -93,7 +95,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.stores = [s for s in args.stores.split(",") if s]
     if unknown := sorted(set(args.stores) - {"sqlite", "postgresql"}):
         p.error(f"unknown stores: {', '.join(unknown)}")
-    if min(args.clients, args.workers, args.batch) < 1 or args.duration <= 0:
+    args.batches = [int(b) for b in str(args.batch).split(",") if b.strip()]
+    args.batch = args.batches[0] if args.batches else 0
+    if min(args.clients, args.workers, args.batch, *args.batches) < 1 or args.duration <= 0:
         p.error("--clients, --workers, --batch and --duration must be positive")
     return args
 
@@ -144,12 +148,13 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def _drive(url: str, args: argparse.Namespace, run: str) -> dict[str, Any]:
+def _drive(url: str, args: argparse.Namespace, run: str, batch: int) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    start_at = time.time() + 3.0  # every client imported and connected before the start
+    # every client imported, then connected (one every 0.4 s), before the start
+    start_at = time.time() + 3.0 + 0.4 * args.clients
     procs = [ctx.Process(target=client_main, args=(url, TOKEN),
-                         kwargs={"client": c, "run": run, "batch": args.batch,
+                         kwargs={"client": c, "run": run, "batch": batch,
                                  "seed": args.seed, "start_at": start_at,
                                  "warmup": args.warmup, "duration": args.duration,
                                  "queue": queue})
@@ -209,12 +214,16 @@ def run_store(store: str, args: argparse.Namespace, folder: Path) -> dict[str, A
         proc, server = _start_server(url, workers=args.workers, log=folder / f"{store}.log",
                                      tokens=tokens)
         try:
-            out["server"] = _drive(server, args, run=f"{store}-{uuid.uuid4().hex[:6]}")
+            out["runs"] = {}
+            for batch in args.batches:
+                s = out["runs"][str(batch)] = _drive(
+                    server, args, run=f"{store}-{batch}-{uuid.uuid4().hex[:6]}", batch=batch)
+                _say(f"{store}, batches of {batch}: {s['events_per_s']:,.0f} events/s, "
+                     f"p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms, "
+                     f"{s['machine_busy_cores']:.2f} cores busy, {s['errors']} errors")
         finally:
             _stop(proc)
-        s = out["server"]
-        _say(f"{store}: {s['events_per_s']:,.0f} events/s, p50 {s['p50_ms']:.1f} ms, "
-             f"p99 {s['p99_ms']:.1f} ms, {s['errors']} errors")
+        out["server"] = out["runs"][str(args.batch)]
         out["load_after_server"] = _load()
         out["baselines"] = baselines(url, batch=args.batch, batches=args.baseline_batches,
                                      seed=args.seed)
@@ -259,7 +268,7 @@ def run_benchmark(args: argparse.Namespace, *,
             folder = Path(tmp) / store
             folder.mkdir()
             _say(f"{store}: {args.workers} server worker(s), {args.clients} clients, "
-                 f"batches of {args.batch}, {args.warmup:g} s warm-up, {args.duration:g} s")
+                 f"batches of {args.batches}, {args.warmup:g} s warm-up, {args.duration:g} s")
             run["stores"][store] = run_store(store, args, folder)
     if not args.skip_wrap:
         from _ingest_wrap import measure_wrap

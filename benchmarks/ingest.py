@@ -73,7 +73,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="comma-separated: sqlite, postgresql")
     p.add_argument("--pg-url", default=PG_URL, help="PostgreSQL database (a schema is made)")
     p.add_argument("--clients", type=int, default=4, help="client processes")
-    p.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    p.add_argument("--workers", type=int, default=4, help="uvicorn worker processes")
     p.add_argument("--batch", default="1000,250",
                    help="comma-separated events per POST: one load run per size (the first "
                         "is the headline and the baselines' size)")

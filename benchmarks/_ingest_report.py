@@ -57,7 +57,8 @@ def _server_lines(run: Mapping[str, Any]) -> list[str]:
         "client sees it. Each client sends its own 1,000 seeded events again and again with "
         "new ids (`<run>-c<client>-b<batch>-<row>`) and the time of sending as timestamps "
         "(one microsecond apart): in time order, as a service logs them. *Cores busy* is "
-        "the whole machine's CPU use over the measured window (server, database, clients and anyone else's work; 2.00 is all of it), "
+        "the whole machine's CPU use over the measured window (server, database, clients "
+        "and anyone else's work; 2.00 is all of it), "
         "*clients* the part the load generator itself used.",
         "",
         "| store | database | events per batch | events/s | batches | p50 (ms) | p95 (ms) "

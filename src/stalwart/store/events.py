@@ -98,10 +98,18 @@ def _text(event: Mapping[str, Any], key: str, *, optional: bool = False) -> str 
     if value is None and optional:
         return None
     if (not isinstance(value, str) or not value.strip() or len(value) > MAX_ID
-            or "\x00" in value):
-        raise _bad(key, f"a non-empty string of at most {MAX_ID} characters (no NUL)", value,
-                   f"set {key!r} on every event")
+            or "\x00" in value or not (value.isascii() or _utf8(value))):
+        raise _bad(key, f"a non-empty string of at most {MAX_ID} characters (no NUL, no "
+                   "unpaired surrogate)", value, f"set {key!r} on every event")
     return value
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # an unpaired surrogate: no database stores it
+        return False
+    return True
 
 
 def _mapping(event: Mapping[str, Any], key: str, *, optional: bool = False) -> dict[str, Any]:

@@ -94,6 +94,8 @@ def test_batch_caches_do_not_let_a_bad_event_through(store_url):
         _event(25, latency_ms=float("nan")),
         _event(26, outputs={"prediction": 1, "proba": {"0": float("nan")}}),
         _event(27, features=[1, 2]),
+        _event(28, event_id="sur\ud800rogate"),
+        _event(29, segment="\udfff"),
     ]
     with open_store(store_url) as store:
         result = store.ingest_events(good + bad + [_event(10)])
@@ -104,6 +106,7 @@ def test_batch_caches_do_not_let_a_bad_event_through(store_url):
         assert "model_version" in reasons[2] and "timestamp" in reasons[3]
         assert "event_id" in reasons[4] and "latency_ms" in reasons[5]
         assert "outputs.proba" in reasons[6] and "features" in reasons[7]
+        assert "event_id" in reasons[8] and "segment" in reasons[9]
         assert sorted(r["event_id"] for r in _stored(store)) == ["enc-10", "enc-11", "enc-12"]
 
 

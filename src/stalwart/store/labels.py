@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from .._json import jsonable
 from ..exceptions import DataError
-from .dialect import dialect_insert
+from .dialect import dialect_insert, rows_where_in
 from .engine import utcnow, writing
 from .events import MAX_ID, IngestResult, to_utc
 from .schema import Event, Label
@@ -53,14 +53,9 @@ def write_labels(conn: sa.Connection, rows: list[dict[str, Any]]
     """Upsert label rows on ``conn``; return (unknown event ids, duplicates, replaced ids)."""
     ids = [r["event_id"] for r in rows]
     e, lab = Event.__table__, Label.__table__
-    known: set[str] = set()
-    old: dict[str, Any] = {}
-    for start in range(0, len(ids), 1000):
-        part = ids[start:start + 1000]
-        known.update(conn.execute(sa.select(e.c.event_id).where(e.c.event_id.in_(part)))
-                     .scalars())
-        old.update(conn.execute(sa.select(lab.c.event_id, lab.c.label)
-                                .where(lab.c.event_id.in_(part))).all())
+    known = {r.event_id for r in rows_where_in(conn, sa.select(e.c.event_id), e.c.event_id, ids)}
+    old = {r.event_id: r.label for r in rows_where_in(
+        conn, sa.select(lab.c.event_id, lab.c.label), lab.c.event_id, ids)}
     new, replaced, duplicates = [], [], 0
     for row in rows:
         if row["event_id"] not in known:

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from .._json import jsonable
 from ..exceptions import DataError, InputError, ParameterError
+from .dialect import rows_where_in
 from .engine import utcnow, writing
 from .labels import normalize_label, write_labels
 from .monitors import aware
@@ -126,14 +127,10 @@ def enqueue_reviews(engine: Engine, items: Any) -> tuple[EnqueueOutcome, ...]:
     ids = sorted({c[0] for c in checked if isinstance(c, tuple)})
     out: list[EnqueueOutcome] = []
     with writing(engine) as conn:
-        known: set[str] = set()
-        open_rows: dict[str, Any] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            known.update(conn.execute(sa.select(e.c.event_id).where(e.c.event_id.in_(part)))
-                         .scalars())
-            open_rows.update((row.event_id, row) for row in conn.execute(
-                sa.select(r).where(r.c.event_id.in_(part), r.c.status == "open")))
+        known = {row.event_id for row in rows_where_in(conn, sa.select(e.c.event_id),
+                                                       e.c.event_id, ids)}
+        open_rows = {row.event_id: row for row in rows_where_in(
+            conn, sa.select(r).where(r.c.status == "open"), r.c.event_id, ids)}
         now = utcnow()
         for index, (raw, c) in enumerate(zip(items, checked)):
             if isinstance(c, InputError):

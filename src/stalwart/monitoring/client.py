@@ -325,27 +325,65 @@ class Monitor:
             self._wake.wait(self.flush_interval)
 
     def _send_items(self, items: list[tuple[str, Any, int]]) -> None:
+        calls: list[tuple[Any, int]] = []
         events: list[dict[str, Any]] = []
         labels: list[dict[str, Any]] = []
-        for kind, item, _ in items:
-            if kind == "batch":
+        columnar = (callable(getattr(self.sink, "send_blocks", None))
+                    and getattr(self.sink, "columnar", True))
+        for kind, item, rows in items:
+            if kind == "batch" and columnar:
+                calls.append((item, rows))
+            elif kind == "batch":
                 events.extend(item.expand())
             elif kind == "event":
                 events.append(item)
             else:
                 labels.append(item)
-        for kind, records in (("event", events), ("label", labels)):
-            for start in range(0, len(records), self.batch_size):
-                chunk = records[start:start + self.batch_size]
-                for outcome, part, message in self._deliver(kind, chunk, probe=False):
-                    if outcome == "sent":
-                        self._finished("sent", len(part))
-                    elif outcome == "spill":
-                        self.spill.append(kind, part)
-                        self._finished("spilled", len(part))
-                    else:
-                        self.spill.dead_letter(kind, part, message)
-                        self._finished("dead_lettered", len(part))
+        chunk: list[tuple[Any, int]] = []
+        for call in calls:  # whole calls, about batch_size rows per request
+            if chunk and sum(n for _, n in chunk) + call[1] > self.batch_size:
+                self._send_blocks(chunk)
+                chunk = []
+            chunk.append(call)
+        if chunk:
+            self._send_blocks(chunk)
+        self._send_records("event", events)
+        self._send_records("label", labels)
+
+    def _send_records(self, kind: str, records: list[dict[str, Any]]) -> None:
+        for start in range(0, len(records), self.batch_size):
+            chunk = records[start:start + self.batch_size]
+            for outcome, part, message in self._deliver(kind, chunk, probe=False):
+                if outcome == "sent":
+                    self._finished("sent", len(part))
+                elif outcome == "spill":
+                    self.spill.append(kind, part)
+                    self._finished("spilled", len(part))
+                else:
+                    self.spill.dead_letter(kind, part, message)
+                    self._finished("dead_lettered", len(part))
+
+    def _send_blocks(self, calls: list[tuple[Any, int]]) -> None:
+        """Send wrapped calls as column blocks; expand them into events only to spill, to
+        dead-letter refused rows, or to split a refused request as the per-event path does."""
+        rows = sum(n for _, n in calls)
+        outcome, _, refused = self._attempt("block", [c.block() for c, _ in calls],
+                                            probe=False)
+        if outcome == "sent" and not refused:
+            self._finished("sent", rows)
+            return
+        events = [e for c, _ in calls for e in c.expand()]
+        if outcome == "sent":  # acknowledged, some rows refused: dead-letter exactly those
+            bad = {i: reason for i, reason in refused if 0 <= i < len(events)}
+            self._finished("sent", rows - len(bad))
+            for i, reason in sorted(bad.items()):
+                self.spill.dead_letter("event", [events[i]], reason)
+                self._finished("dead_lettered", 1)
+        elif outcome == "spill":
+            self.spill.append("event", events)
+            self._finished("spilled", rows)
+        else:  # the whole request refused (too large, an older server): event by event
+            self._send_records("event", events)
 
     def _deliver(self, kind: str, records: list[dict[str, Any]], *,
                  probe: bool) -> list[tuple[str, list[dict[str, Any]], str]]:
@@ -374,7 +412,8 @@ class Monitor:
         """One batch with retries (a probe of the spill re-send tries once)."""
         if self._sink_down and not probe:
             return "spill", "", []  # the spill re-send probes the sink; stay behind it
-        send = self.sink.send_events if kind == "event" else self.sink.send_labels
+        send = (self.sink.send_blocks if kind == "block" else
+                self.sink.send_events if kind == "event" else self.sink.send_labels)
         retries = 0 if probe else self.retries
         for attempt in range(retries + 1):
             try:

@@ -1,13 +1,16 @@
 """Where a :class:`~stalwart.monitoring.client.Monitor` sends its batches.
 
-A sink has two methods, ``send_events(events)`` and ``send_labels(labels)``; returning
-normally means the batch is *acknowledged*. A sink signals failure by raising
+A sink has two methods, ``send_events(events)`` and ``send_labels(labels)``, and may have
+a third, ``send_blocks(blocks)``, taking column blocks (one per wrapped ``predict`` call,
+see :mod:`stalwart.store.columnar`); returning normally means the batch is *acknowledged*. A sink signals failure by raising
 :class:`TransientSinkError` (retried with backoff, then spilled to the local file) or
 :class:`RejectedBatchError` (never retried: written to the dead-letter file with the
 message). ``close()`` releases connections.
 
-- :class:`HttpSink`: POSTs to a stalwart server's ``/api/v1/events`` and ``/api/v1/labels``.
-- :class:`StoreSink`: writes straight into a store (``ingest_events`` / ``add_labels``).
+- :class:`HttpSink`: POSTs to a stalwart server's ``/api/v1/events``,
+  ``/api/v1/events/columnar`` and ``/api/v1/labels``.
+- :class:`StoreSink`: writes straight into a store (``ingest_events`` / ``add_labels``;
+  blocks are expanded locally by :func:`~stalwart.store.columnar.expand_blocks`).
 - :class:`MemorySink`: keeps everything in memory (tests, notebooks).
 
 >>> sink = MemorySink()
@@ -58,14 +61,17 @@ class Sink(Protocol):
 
     def send_labels(self, labels: list[dict[str, Any]]) -> Refusals | None: ...
 
+    # optional: def send_blocks(self, blocks: list[dict[str, Any]]) -> Refusals | None
+    # (refusals indexed by row across the blocks, in order)
+
     def close(self) -> None: ...
 
 
 def encode(payload: Any) -> bytes:
     """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe.
 
-    orjson (when installed) encodes plain values, and NaN or infinity as null, in C and
-    hands the rest (numpy scalars, datetimes, ...) to :func:`jsonable`; without it, or for
+    orjson (when installed) encodes plain values, numpy arrays (the columns of a block),
+    and NaN or infinity as null, in C and hands the rest (numpy scalars, datetimes, ...) to :func:`jsonable`; without it, or for
     what it refuses (non-string keys, integers beyond 64 bits), the standard library's C
     encoder does the same, sending the payload through ``jsonable`` when it holds a NaN.
 
@@ -88,7 +94,7 @@ def encode(payload: Any) -> bytes:
 try:  # FastAPI's optional fast JSON codec; the standard library otherwise
     import orjson as _orjson
     _ORJSON_OPTIONS = (_orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
-                       | _orjson.OPT_PASSTHROUGH_SUBCLASS)
+                       | _orjson.OPT_PASSTHROUGH_SUBCLASS | _orjson.OPT_SERIALIZE_NUMPY)
 except ImportError:  # pragma: no cover
     _orjson = None
     _ORJSON_OPTIONS = 0
@@ -108,11 +114,34 @@ def _refusals(response: Any) -> Refusals:
             if isinstance(r, dict) and isinstance(r.get("index"), int)]
 
 
+def _block_refusals(blocks: list[dict[str, Any]], rejected: Any) -> Refusals:
+    """``(block, row or None, reason)`` refusals as row indexes across ``blocks`` (a block
+    refused whole refuses each of its rows)."""
+    from ..store.columnar import block_rows
+    offsets, total = [], 0
+    for block in blocks:
+        offsets.append(total)
+        try:
+            total += block_rows(block)
+        except (AttributeError, TypeError):
+            pass
+    out: Refusals = []
+    for b, row, reason in rejected:
+        if not 0 <= b < len(blocks):
+            continue
+        end = offsets[b + 1] if b + 1 < len(offsets) else total
+        rows = range(offsets[b], end) if row is None else [offsets[b] + row]
+        out += [(i, reason) for i in rows]
+    return out
+
+
 class HttpSink:
     """POST batches to a stalwart server with a bearer token.
 
     2xx acknowledges; 4xx other than 408/429 rejects (dead letter, with the server's
-    message); 5xx, 408, 429, timeouts and connection errors are transient.
+    message); 5xx, 408, 429, timeouts and connection errors are transient. Column blocks go
+    to ``/api/v1/events/columnar``; a server without that route (404/405) turns
+    ``columnar`` off and the monitor sends events one by one from then on.
     """
 
     def __init__(self, base_url: str, *, token: str, timeout: float = 5.0) -> None:
@@ -131,6 +160,7 @@ class HttpSink:
         self.timeout = float(timeout)
         self._client: Any = None
         self._lock = threading.Lock()
+        self.columnar = True
 
     def _http(self) -> Any:
         with self._lock:
@@ -142,7 +172,7 @@ class HttpSink:
                              "Content-Type": "application/json"})
             return self._client
 
-    def _post(self, path: str, payload: dict[str, Any]) -> Refusals:
+    def _post(self, path: str, payload: dict[str, Any]) -> Any:
         client = self._http()
         httpx = require("httpx", extra="server")
         try:
@@ -151,17 +181,31 @@ class HttpSink:
             raise TransientSinkError(f"POST {path}: {type(exc).__name__}: {exc}") from exc
         status = response.status_code
         if 200 <= status < 300:
-            return _refusals(response)
+            return response
+        if status in (404, 405) and path.endswith("/columnar"):
+            self.columnar = False  # an older server: send events one by one
         message = f"POST {path}: HTTP {status}: {response.text[:2000]}"
         if 400 <= status < 500 and status not in _RETRYABLE_4XX:
             raise RejectedBatchError(message)
         raise TransientSinkError(message)
 
     def send_events(self, events: list[dict[str, Any]]) -> Refusals:
-        return self._post("/api/v1/events", {"events": events})
+        return _refusals(self._post("/api/v1/events", {"events": events}))
+
+    def send_blocks(self, blocks: list[dict[str, Any]]) -> Refusals:
+        response = self._post("/api/v1/events/columnar", {"blocks": blocks})
+        try:
+            body = response.json()
+        except ValueError:
+            return []
+        rejected = body.get("rejected", []) if isinstance(body, dict) else []
+        return _block_refusals(blocks, [
+            (r["index"], r.get("row") if isinstance(r.get("row"), int) else None,
+             str(r.get("reason", ""))) for r in rejected
+            if isinstance(r, dict) and isinstance(r.get("index"), int)])
 
     def send_labels(self, labels: list[dict[str, Any]]) -> Refusals:
-        return self._post("/api/v1/labels", {"labels": labels})
+        return _refusals(self._post("/api/v1/labels", {"labels": labels}))
 
     def close(self) -> None:
         with self._lock:
@@ -189,8 +233,10 @@ class StoreSink:
                                      fix="pass a stalwart.store Store")
         self.store = store
 
-    def _call(self, method: str, records: list[dict[str, Any]]) -> Refusals:
+    def _call(self, method: str, records: list[dict[str, Any]], call: Any = None) -> Any:
         try:
+            if call is not None:
+                return call(self.store, records)
             result = getattr(self.store, method)(records)
         except InputError as exc:
             raise RejectedBatchError(f"{method}: {exc}") from exc
@@ -200,6 +246,11 @@ class StoreSink:
 
     def send_events(self, events: list[dict[str, Any]]) -> Refusals:
         return self._call("ingest_events", events)
+
+    def send_blocks(self, blocks: list[dict[str, Any]]) -> Refusals:
+        from ..store.columnar import ingest_blocks
+        result = self._call("ingest_events", blocks, ingest_blocks)
+        return _block_refusals(blocks, [(b, r, why) for b, r, _, why in result.rejected])
 
     def send_labels(self, labels: list[dict[str, Any]]) -> Refusals:
         return self._call("add_labels", labels)
@@ -228,6 +279,13 @@ class MemorySink:
             self.received += len(events)
             for event in events:
                 self.events[str(event["event_id"])] = event
+
+    def send_blocks(self, blocks: list[dict[str, Any]]) -> Refusals:
+        """Expand the blocks (as the server does) and keep their events."""
+        from ..store.columnar import expand_blocks
+        events, rejected = expand_blocks(blocks)
+        self.send_events(events)
+        return _block_refusals(blocks, [(b, r, why) for b, r, _, why in rejected])
 
     def send_labels(self, labels: list[dict[str, Any]]) -> None:
         with self._lock:

@@ -1,9 +1,11 @@
 """``monitor.wrap(model)``: the model's ``predict`` with every row logged.
 
 The wrapper times the model's own call, copies the inputs and answers (a few numpy
-copies), and queues ONE record per call; the background thread turns it into one event
-per row (features by name, ``prediction``, ``proba`` per class, the call's latency and
-``metadata={"batch_rows": n}``). The model's answer is returned unchanged.
+copies), and queues ONE record per call. The background thread sends it as one *column
+block* (:mod:`stalwart.store.columnar`: numpy columns encoded in C, no per-row Python) and
+the server, or a local sink, expands it into one event per row (features by name,
+``prediction``, ``proba`` per class, the call's latency and ``metadata={"batch_rows":
+n}``). The model's answer is returned unchanged.
 
 Row ids are ``<wrapper id>-<call number>-<row>`` unless ``event_ids=`` is passed;
 ``last_event_ids`` gives the ids of the last call (to join labels later).
@@ -42,7 +44,7 @@ __all__ = ["MonitoredModel"]
 
 
 class _CallRecord:
-    """One wrapped call, expanded into per-row events by the background thread."""
+    """One wrapped call: sent as one column block, or expanded into per-row events."""
 
     __slots__ = ("names", "values", "preds", "proba", "classes", "latency", "when",
                  "ids", "prefix", "segment", "model", "version")
@@ -63,23 +65,31 @@ class _CallRecord:
         self.model = model
         self.version = version
 
-    def expand(self) -> list[dict[str, Any]]:
+    def block(self) -> dict[str, Any]:
+        """The call as one column block (numpy columns; see :mod:`stalwart.store.columnar`)."""
         n = len(self.preds)
-        ids = self.ids if self.ids is not None else [f"{self.prefix}-{i}" for i in range(n)]
-        stamp = dt.datetime.fromtimestamp(self.when, dt.timezone.utc).isoformat()
         names = self.names if isinstance(self.names, list) else [str(c) for c in self.names]
-        features = [dict(zip(names, row)) for row in self.values.tolist()]
+        features = dict(zip(names, np.ascontiguousarray(self.values.T)))
+        proba = None
         if self.proba is not None:
-            keys = [str(c) for c in self.classes]
-            outputs = [{"prediction": p, "proba": dict(zip(keys, q))}
-                       for p, q in zip(self.preds.tolist(), self.proba.tolist())]
+            proba = dict(zip([str(c) for c in self.classes],
+                             np.ascontiguousarray(self.proba.T)))
+        stamp = dt.datetime.fromtimestamp(self.when, dt.timezone.utc).isoformat()
+        block: dict[str, Any] = {"model": self.model, "model_version": self.version,
+                                 "segment": self.segment}
+        if self.ids is None:
+            block["id_prefix"] = self.prefix
         else:
-            outputs = [{"prediction": p, "proba": None} for p in self.preds.tolist()]
-        model, version, segment, latency = self.model, self.version, self.segment, self.latency
-        return [{"event_id": i, "timestamp": stamp, "model": model, "model_version": version,
-                 "segment": segment, "features": f, "outputs": o, "latency_ms": latency,
-                 "metadata": {"batch_rows": n}}
-                for i, f, o in zip(ids, features, outputs)]
+            block["event_ids"] = self.ids
+        block.update({"timestamp": stamp, "latency_ms": self.latency, "features": features,
+                      "outputs": {"prediction": self.preds, "proba": proba},
+                      "metadata": {"batch_rows": n}})
+        return block
+
+    def expand(self) -> list[dict[str, Any]]:
+        """One event per row (the spill file, the dead-letter file and per-event sinks)."""
+        from ..store.columnar import expand_blocks
+        return expand_blocks([self.block()])[0]
 
 
 class MonitoredModel:

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from . import alerts as _alerts
+from . import event_queries as _queries
 from . import events as _events
 from . import labels as _labels
 from . import monitors as _monitors
@@ -83,7 +84,7 @@ class Store:
     def events(self, model: str, *, start: Any = None, end: Any = None,
                segment: str | None = None, model_version: str | None = None,
                with_labels: bool = True, limit: int | None = None) -> pd.DataFrame:
-        return _events.events_frame(self.engine, model, start=start, end=end, segment=segment,
+        return _queries.events_frame(self.engine, model, start=start, end=end, segment=segment,
                                     model_version=model_version, with_labels=with_labels,
                                     limit=limit)
 
@@ -91,7 +92,7 @@ class Store:
                     segment: str | None = None, model_version: str | None = None,
                     with_labels: bool = True, chunk_size: int = 10_000
                     ) -> Iterator[pd.DataFrame]:
-        return _events.iter_events(self.engine, model, start=start, end=end, segment=segment,
+        return _queries.iter_events(self.engine, model, start=start, end=end, segment=segment,
                                    model_version=model_version, with_labels=with_labels,
                                    chunk_size=chunk_size)
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from stalwart.store import event_rows
 from stalwart.store import events as events_module
 from stalwart.store import open_store
 from stalwart.store.schema import Event
@@ -58,7 +59,7 @@ def _stored(store) -> list[dict]:
 @pytest.mark.parametrize("fast", [True, False], ids=["orjson", "stdlib"])
 def test_stored_values_are_the_plain_values(store_url, monkeypatch, fast):
     if not fast:
-        monkeypatch.setattr(events_module, "_orjson", None)
+        monkeypatch.setattr(event_rows, "_orjson", None)
     with open_store(store_url) as store:
         result = store.ingest_events(AWKWARD)
         assert (result.accepted, result.duplicates, result.rejected) == (4, 0, ())

@@ -1,0 +1,176 @@
+"""Writing event rows fast on each dialect: JSON text of the mappings (orjson when installed),
+COPY into a staging table on PostgreSQL, the driver's ``executemany`` on SQLite.
+
+Hand-written because SQLAlchemy's generic ``executemany`` with JSON columns encodes every
+value through the stdlib one at a time and was the ingest path's largest cost (see the ingest
+section of docs/benchmarks.md for the measured ratio).
+
+>>> plain({"a": float("nan"), 1: (2, 3)})
+{'a': None, '1': [2, 3]}
+>>> encode({"x": 1.5, "y": None})
+'{"x":1.5,"y":null}'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from .._json import jsonable
+from .dialect import insert_ignore
+from .schema import Event
+
+__all__ = ["JSON_COLUMNS", "encode", "insert_rows", "plain", "prepare_rows"]
+
+_SIMPLE = (str, int, bool, type(None))
+
+
+def plain(value: Any) -> Any:
+    """``jsonable`` with a fast path for the plain values most events carry."""
+    kind = type(value)
+    if kind in _SIMPLE:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict or isinstance(value, Mapping):
+        return {k if type(k) is str else str(k): plain(v) for k, v in value.items()}
+    return jsonable(value)
+
+
+_ENCODE = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
+JSON_COLUMNS = ("features", "outputs", "metadata")
+
+
+def encode(value: Any) -> str:
+    """JSON text of a row's mapping: orjson when installed (NaN and inf become null, as
+    :func:`_plain` makes them), else, or for what orjson refuses, the plain-value path."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(value, default=jsonable, option=_ORJSON_OPTIONS).decode()
+        except TypeError:  # non-str keys, ints beyond 64 bits: the plain path handles them
+            pass
+    return _ENCODE(plain(value))
+
+
+try:  # the fast JSON codec the server extra brings (FastAPI's optional dependency)
+    import orjson as _orjson
+    _ORJSON_OPTIONS = (_orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
+                       | _orjson.OPT_PASSTHROUGH_SUBCLASS)
+except ImportError:  # pragma: no cover - the stdlib path
+    _orjson = None
+    _ORJSON_OPTIONS = 0
+
+_PG_COLUMNS = {"event_id": "text", "timestamp": "timestamp", "model": "text",
+               "model_version": "text", "segment": "text", "features": "json",
+               "outputs": "json", "latency_ms": "float8", "metadata": "json",
+               "received_at": "timestamp"}
+_NAMES = ", ".join(f'"{c}"' for c in _PG_COLUMNS)
+_PG_STAGE = ("CREATE TEMPORARY TABLE IF NOT EXISTS stalwart_ingest_stage ("
+             + ", ".join(f'"{c}" {t}' for c, t in _PG_COLUMNS.items())
+             + ") ON COMMIT DELETE ROWS")
+_PG_COPY = f"COPY stalwart_ingest_stage ({_NAMES}) FROM STDIN"
+_PG_INSERT = (f"INSERT INTO prediction_events ({_NAMES}) SELECT {_NAMES} "
+              "FROM stalwart_ingest_stage ON CONFLICT (event_id) DO NOTHING")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str | None) -> str:
+    """A text field in COPY's text format (``\\N`` is NULL)."""
+    return "\\N" if value is None else value.translate(_COPY_ESCAPES)
+
+
+def _stamp_texts(rows: list[dict[str, Any]], key: str, sep: str) -> list[str]:
+    """``rows[i][key]`` in ISO format (each distinct datetime formatted once)."""
+    memo: dict[dt.datetime, str] = {}
+    out = []
+    for r in rows:
+        value = r[key]
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = value.isoformat(sep=sep, timespec="microseconds")
+        out.append(text)
+    return out
+
+
+def _pg_copy_data(rows: list[dict[str, Any]]) -> str:
+    """The rows in COPY's text format. Mappings are JSON text (no raw control characters),
+    so only their backslashes are escaped."""
+    stamps = _stamp_texts(rows, "timestamp", "T")
+    received = rows[0]["received_at"].isoformat()
+    enc = encode
+    text = _copy_text
+    lines = ["\t".join((text(r["event_id"]), s, text(r["model"]), text(r["model_version"]),
+                        text(r["segment"]), enc(r["features"]).replace("\\", "\\\\"),
+                        enc(r["outputs"]).replace("\\", "\\\\"),
+                        "\\N" if r["latency_ms"] is None else repr(r["latency_ms"]),
+                        enc(r["metadata"]).replace("\\", "\\\\"), received))
+             for r, s in zip(rows, stamps)]
+    return "\n".join(lines) + "\n"
+
+
+def _insert_pg(conn: sa.Connection, data: str) -> int:
+    """COPY ``data`` into a session-local staging table, then one ``INSERT ... SELECT ... ON
+    CONFLICT DO NOTHING`` (its row count is what was new): PostgreSQL parses COPY's text
+    far faster than a JSON parameter or bound arrays; the staging table empties on commit."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(_PG_STAGE)
+        with cursor.copy(_PG_COPY) as copy:
+            copy.write(data)
+        cursor.execute(_PG_INSERT)
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+_SQLITE_INSERT = ("INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c in _PG_COLUMNS)
+                  + ") VALUES (" + ", ".join("?" for _ in _PG_COLUMNS) + ") "
+                  "ON CONFLICT (event_id) DO NOTHING")
+
+
+def _sqlite_params(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Parameters of the rows: datetimes in sqlalchemy's SQLite DATETIME storage format,
+    mappings as JSON text."""
+    stamps = _stamp_texts(rows, "timestamp", " ")
+    received = rows[0]["received_at"].isoformat(sep=" ", timespec="microseconds")
+    enc = encode
+    return [(r["event_id"], s, r["model"], r["model_version"], r["segment"],
+             enc(r["features"]), enc(r["outputs"]), r["latency_ms"], enc(r["metadata"]),
+             received) for r, s in zip(rows, stamps)]
+
+
+def _insert_sqlite(conn: sa.Connection, params: list[tuple[Any, ...]]) -> int:
+    """The driver's ``executemany`` (a C loop); its rowcount counts only inserted rows."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany(_SQLITE_INSERT, params)
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def prepare_rows(dialect: str, rows: list[dict[str, Any]]) -> Any:
+    """The rows encoded for :func:`insert_rows` (done before the write transaction, so
+    SQLite's write lock covers only the database's own work)."""
+    if dialect == "postgresql":
+        return _pg_copy_data(rows)
+    if dialect == "sqlite":
+        return _sqlite_params(rows)
+    return [{**r, **{k: plain(r[k]) for k in JSON_COLUMNS}} for r in rows]  # pragma: no cover
+
+
+def insert_rows(conn: sa.Connection, prepared: Any) -> int:
+    """Insert prepared rows, skipping event ids already stored; the number inserted."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return _insert_pg(conn, prepared)
+    if dialect == "sqlite":
+        return _insert_sqlite(conn, prepared)
+    table = Event.__table__  # pragma: no cover - only the two dialects are resolved
+    stmt = insert_ignore(conn, table, ["event_id"]).returning(table.c.event_id)
+    return len(conn.execute(stmt, prepared).all())  # pragma: no cover

@@ -3,9 +3,9 @@
 A sink has two methods, ``send_events(events)`` and ``send_labels(labels)``, and may have
 a third, ``send_blocks(blocks)``, taking column blocks (one per wrapped ``predict`` call,
 see :mod:`stalwart.store.columnar`); returning normally means the batch is
-*acknowledged*. A sink signals failure by raising :class:`TransientSinkError` (retried with backoff, then spilled to the local file) or
-:class:`RejectedBatchError` (never retried: written to the dead-letter file with the
-message). ``close()`` releases connections.
+*acknowledged*. A sink signals failure by raising :class:`TransientSinkError` (retried
+with backoff, then spilled to the local file) or :class:`RejectedBatchError` (never
+retried: written to the dead-letter file with the message). ``close()`` releases connections.
 
 - :class:`HttpSink`: POSTs to a stalwart server's ``/api/v1/events``,
   ``/api/v1/events/columnar`` and ``/api/v1/labels``.
@@ -72,8 +72,9 @@ def encode(payload: Any) -> bytes:
 
     orjson (when installed) encodes plain values, numpy arrays (the columns of a block),
     and NaN or infinity as null, in C and hands the rest (numpy scalars, datetimes, ...) to
-    :func:`jsonable`; without it, or for what it refuses (non-string keys, integers beyond 64 bits), the standard library's C
-    encoder does the same, sending the payload through ``jsonable`` when it holds a NaN.
+    :func:`jsonable`; without it, or for what it refuses (non-string keys, integers beyond
+    64 bits), the standard library's C encoder does the same (numpy arrays through
+    ``tolist``), sending the payload through ``jsonable`` when it holds a NaN.
 
     >>> import numpy as np
     >>> encode({"x": np.int64(2), "y": [1.5, float("nan")]})

@@ -2,6 +2,7 @@
 
     python benchmarks/ingest.py                          # SQLite and PostgreSQL, and wrap
     python benchmarks/ingest.py --stores sqlite --duration 10 --skip-wrap
+    python benchmarks/ingest.py --only wrap              # wrap only; server part kept
 
 What it does, in one run:
 
@@ -83,6 +84,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="batches of the in-process baselines")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--skip-wrap", action="store_true", help="no wrap overhead part")
+    p.add_argument("--only", choices=["wrap"], default=None,
+                   help="measure only this part; the server part is kept from the newest "
+                        "saved raw ingest run (or --stores-from)")
+    p.add_argument("--stores-from", type=Path, default=None,
+                   help="with --only wrap: the raw run whose server part is kept")
     p.add_argument("--wrap-budget", type=float, default=4.0,
                    help="seconds of timed calls per wrap case (roughly)")
     p.add_argument("--cache-dir", type=Path, default=None,
@@ -92,6 +98,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--from-json", type=Path, default=None,
                    help="render the section from a saved raw result instead of measuring")
     args = p.parse_args(argv)
+    if args.only == "wrap":
+        args.skip_wrap = False
     args.stores = [s for s in args.stores.split(",") if s]
     if unknown := sorted(set(args.stores) - {"sqlite", "postgresql"}):
         p.error(f"unknown stores: {', '.join(unknown)}")
@@ -238,7 +246,8 @@ def run_store(store: str, args: argparse.Namespace, folder: Path) -> dict[str, A
 
 def run_benchmark(args: argparse.Namespace, *,
                   argv: Sequence[str] | None = None) -> dict[str, Any]:
-    """Every store, then wrap; the raw measurements."""
+    """Every store, then wrap; the raw measurements (``--only wrap``: wrap, merged into a
+    saved run's server part, which keeps its own date and command)."""
     import platform
 
     import fastapi
@@ -263,8 +272,16 @@ def run_benchmark(args: argparse.Namespace, *,
                      "uvicorn": uvicorn.__version__, "sqlalchemy": sqlalchemy.__version__,
                      "scikit-learn": sklearn.__version__, "orjson": orjson_version},
         "stores": {}}
+    command = run["command"]
+    if args.only == "wrap":
+        saved = args.stores_from or _newest_run(cache)
+        if saved is not None:
+            kept = json.loads(Path(saved).read_text(encoding="utf-8"))
+            run.update({k: kept[k] for k in ("date", "command", "settings", "stores")
+                        if k in kept})
+            _say(f"server part kept from {saved}")
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        for store in args.stores:
+        for store in ([] if args.only == "wrap" else args.stores):
             folder = Path(tmp) / store
             folder.mkdir()
             _say(f"{store}: {args.workers} server worker(s), {args.clients} clients, "
@@ -274,11 +291,23 @@ def run_benchmark(args: argparse.Namespace, *,
         from _ingest_wrap import measure_wrap
         os.environ.update(THREAD_PINS)
         load = _load()
-        run["wrap"] = {"load_before": load,
+        run["wrap"] = {"load_before": load, "command": command,
+                       "date": dt.datetime.now(dt.timezone.utc).isoformat(),
                        "cases": measure_wrap(seed=args.seed, budget_s=args.wrap_budget,
                                              say=_say),
                        "load_after": _load()}
     return run
+
+
+def _newest_run(cache: Path) -> Path | None:
+    """The newest saved raw ingest run that measured the server."""
+    for path in sorted((cache / "results").glob("ingest-*.json"), reverse=True):
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("stores"):
+                return path
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

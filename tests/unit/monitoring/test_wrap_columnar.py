@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +15,11 @@ from stalwart.monitoring import sinks
 from stalwart.monitoring.client import Monitor
 from stalwart.monitoring.sinks import HttpSink, MemorySink, RejectedBatchError, encode
 
-from .test_sinks import Receiver
+_spec = importlib.util.spec_from_file_location("_monitoring_sinks_tests_columnar",
+                                               Path(__file__).with_name("test_sinks.py"))
+_mod = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mod)
+Receiver = _mod.Receiver
 
 
 class Doubler:

@@ -106,7 +106,10 @@ def test_receiver_down_spills_then_resends_when_it_comes_up(tmp_path):
 def test_two_server_errors_then_success_is_retried(tmp_path):
     with Receiver() as rx:
         rx.script = [(500, "oops"), (500, "oops")]
-        monitor = make(HttpSink(rx.url, token="t"), tmp_path, batch_size=10, retries=3)
+        # a long interval: the ten events travel as one batch however slow the logging is
+        # (with 50 ms a loaded machine sent a partial batch first: four requests, not three)
+        monitor = make(HttpSink(rx.url, token="t"), tmp_path, batch_size=10, retries=3,
+                       flush_interval=30)
         ids = [monitor.log({"i": i}, {"prediction": i}) for i in range(10)]
         assert monitor.flush(timeout=10)
         monitor.close()

@@ -11,6 +11,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from _sections import replace_between
+
 __all__ = ["END", "SIDE_TITLES", "START", "TIME_TARGET", "MEMORY_TARGET", "render",
            "replace_section", "summarise"]
 
@@ -204,10 +206,4 @@ def render(run: Mapping[str, Any]) -> str:
 
 def replace_section(text: str, section: str) -> str:
     """Put ``section`` in place of the audit section of ``text`` (or append it)."""
-    if START in text and END in text and text.index(START) < text.index(END):
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        return head + section.rstrip("\n") + tail
-    if not text.strip():
-        text = "# Benchmarks\n\nReproducible scripts live in `benchmarks/`.\n"
-    return text.rstrip("\n") + "\n\n" + section
+    return replace_between(text, section, START, END)

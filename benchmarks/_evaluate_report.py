@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from _sections import replace_between
 
 START, END = "<!-- evaluate:start -->", "<!-- evaluate:end -->"
 PEER_NAMES = {"deepchecks": "Deepchecks `model_evaluation()`", "giskard": "Giskard `scan`"}
@@ -111,8 +112,5 @@ def render(run: Mapping[str, Any]) -> str:
 
 
 def replace_section(text: str, section: str) -> str:
-    """Replace the evaluate section of ``text`` (or append it); other sections stay."""
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
-    if pattern.search(text):
-        return pattern.sub(lambda _: section, text, count=1)
-    return (text.rstrip("\n") + "\n\n" if text.strip() else "") + section + "\n"
+    """Put ``section`` in place of the evaluate section of ``text`` (or append it)."""
+    return replace_between(text, section, START, END)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from _sections import replace_between
+
 __all__ = ["END", "LATENCY_TARGET_MS", "RATE_TARGET", "START", "WRAP_TARGET", "render",
            "replace_section"]
 
@@ -214,10 +216,4 @@ def render(run: Mapping[str, Any]) -> str:
 
 def replace_section(text: str, section: str) -> str:
     """Put ``section`` in place of the ingest section of ``text`` (or append it)."""
-    if START in text and END in text and text.index(START) < text.index(END):
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        return head + section.rstrip("\n") + tail
-    if not text.strip():
-        text = "# Benchmarks\n\nReproducible scripts live in `benchmarks/`.\n"
-    return text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    return replace_between(text, section, START, END)

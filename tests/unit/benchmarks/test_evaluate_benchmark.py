@@ -85,7 +85,7 @@ def test_skip_peers_run_measures_stalwart_and_the_null_and_renders(bench, tmp_pa
 def test_replace_section_appends_then_replaces(bench):
     report = sys.modules["_evaluate_report"]
     section = f"{report.START}\nnew\n{report.END}"
-    assert report.replace_section("", section) == section + "\n"
+    assert report.replace_section("", section).endswith("\n\n" + section + "\n")
     first = report.replace_section("# T\n", f"{report.START}\nold\n{report.END}")
     assert first == f"# T\n\n{report.START}\nold\n{report.END}\n"
     assert report.replace_section(first, section) == f"# T\n\n{section}\n"

@@ -146,8 +146,12 @@ class DevTools:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(10)
-        os.close(self._cmd_w)
-        os.close(self._out_r)
+        # each end closed once (a second close could hit a number reused by someone else)
+        for name in ("_cmd_w", "_out_r"):
+            fd = getattr(self, name, None)
+            if fd is not None:
+                setattr(self, name, None)
+                os.close(fd)
 
 
 @pytest.fixture(scope="module")

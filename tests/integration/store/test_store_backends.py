@@ -201,7 +201,9 @@ def test_concurrent_processes_store_each_event_once(both_urls):
     ranges = [(k * 300, k * 300 + 600) for k in range(4)]  # overlapping; 1500 distinct
     ctx = mp.get_context("spawn")
     with ctx.Pool(4) as pool:
-        out = pool.starmap(ingest_range, [(both_urls, lo, hi, 100) for lo, hi in ranges])
+        # a bounded wait: a result lost by the pool fails the test instead of hanging CI
+        out = pool.starmap_async(ingest_range, [(both_urls, lo, hi, 100)
+                                                for lo, hi in ranges]).get(timeout=300)
     for b, url in enumerate(both_urls):
         assert sum(per[b][0] for per in out) == 1500, url
         assert sum(per[b][1] for per in out) == 4 * 600 - 1500, url

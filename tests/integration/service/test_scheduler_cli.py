@@ -8,7 +8,7 @@ import json
 import numpy as np
 from click.testing import CliRunner
 
-from stalwart.cli.monitor import monitor_command
+from stalwart.cli.main import cli
 from stalwart.monitoring import MonitorSpec
 from stalwart.store import open_store
 
@@ -30,15 +30,15 @@ def test_run_due_then_by_name(store_url):
     _seed(store_url)
     runner = CliRunner()
     args = ["run", "--store", store_url, "--now", "2026-01-03T00:00Z"]
-    first = runner.invoke(monitor_command, args)
+    first = runner.invoke(cli, ["monitor"] + args)
     assert first.exit_code == 0, first.output
     assert first.output.splitlines() == [
         "daily: 2 window(s), 1 alert(s) fired, 0 resolved, 0 delivery(ies), 0 trigger run(s)",
         "manual: not due"]
-    again = runner.invoke(monitor_command, args + ["--format", "json"])
+    again = runner.invoke(cli, ["monitor"] + args + ["--format", "json"])
     body = json.loads(again.output)
     assert again.exit_code == 0 and body["ran"] == [] and body["not_due"] == ["daily", "manual"]
-    named = runner.invoke(monitor_command, args + ["--name", "manual", "--format", "json"])
+    named = runner.invoke(cli, ["monitor"] + args + ["--name", "manual", "--format", "json"])
     run = json.loads(named.output)
     assert named.exit_code == 0 and run["persisted"] and len(run["windows"]) == 2
     assert [w["metrics"]["latency_p99"] for w in run["windows"]] == \
@@ -53,12 +53,12 @@ def test_failures_and_bad_input(store_url):
         reference={"start": "2020-01-01", "end": "2020-01-02"}).to_dict())
     store.close()
     runner = CliRunner()
-    out = runner.invoke(monitor_command, ["run", "--store", store_url, "--now",
+    out = runner.invoke(cli, ["monitor"] + ["run", "--store", store_url, "--now",
                                           "2026-01-03T00:00Z"])
     assert out.exit_code == 1
     assert any(line.startswith("broken: FAILED DataError") for line in out.output.splitlines())
     assert "daily: 2 window(s)" in out.output
-    unknown = runner.invoke(monitor_command, ["run", "--store", store_url, "--name", "nope"])
+    unknown = runner.invoke(cli, ["monitor"] + ["run", "--store", store_url, "--name", "nope"])
     assert unknown.exit_code == 2 and "saved monitor" in unknown.output
-    bad_now = runner.invoke(monitor_command, ["run", "--store", store_url, "--now", "later"])
+    bad_now = runner.invoke(cli, ["monitor"] + ["run", "--store", store_url, "--now", "later"])
     assert bad_now.exit_code == 2 and "ISO-8601" in bad_now.output

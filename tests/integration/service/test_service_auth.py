@@ -16,6 +16,10 @@ EVENT = {"event_id": "w1", "timestamp": "2026-01-01T00:00:00Z", "model": "churn"
 # (method, path template, concrete path, json body or raw bytes, scope needed)
 WRITES = [
     ("POST", "/api/v1/events", "/api/v1/events", {"events": [EVENT]}, "ingest"),
+    ("POST", "/api/v1/events/columnar", "/api/v1/events/columnar",
+     {"blocks": [{"model": "churn", "model_version": "1", "id_prefix": "cw",
+                  "timestamp": "2026-01-01T00:00:00Z", "features": {"x": [1.0]},
+                  "outputs": {"prediction": [1]}}]}, "ingest"),
     ("POST", "/api/v1/labels", "/api/v1/labels",
      {"labels": [{"event_id": "w1", "label": 1}]}, "ingest"),
     ("POST", "/api/v1/models", "/api/v1/models", {"name": "churn"}, "admin"),

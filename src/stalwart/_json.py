@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["jsonable"]
+__all__ = ["FieldsJSON", "jsonable"]
 
 
 def jsonable(value: Any) -> Any:
@@ -55,3 +55,20 @@ def jsonable(value: Any) -> Any:
             __import__("pandas"), "NaT", object()):
         return None
     return str(value)
+
+
+class FieldsJSON:
+    """Mixin for frozen dataclass records whose JSON form is their fields, made JSON-safe
+    (the fields are converted, not the record, so ``jsonable`` never calls back here).
+
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class R(FieldsJSON):
+    ...     at: dt.date
+    ...     x: float
+    >>> R(dt.date(2026, 1, 2), float("nan")).to_dict()
+    {'at': '2026-01-02', 'x': None}
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+

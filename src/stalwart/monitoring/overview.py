@@ -25,12 +25,12 @@ store's models, versions, monitors and alerts; an alert belongs to the model of 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from .._json import jsonable
+from .._json import FieldsJSON
 from ..store.schema import Event
 
 __all__ = ["ModelSummary", "ModelsOverview", "ReviewEntry", "models_overview", "review_queue"]
@@ -48,7 +48,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class ModelSummary:
+class ModelSummary(FieldsJSON):
     """One model: its versions, event count, first and last event times (ISO-8601 UTC), its
     monitors and its non-resolved alerts by status and by severity."""
 
@@ -61,9 +61,6 @@ class ModelSummary:
     monitors: tuple[str, ...]
     open_alerts: dict[str, int]
     acknowledged_alerts: dict[str, int]
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,7 @@ def models_overview(store: Any) -> ModelsOverview:
 
 
 @dataclass(frozen=True)
-class ReviewEntry:
+class ReviewEntry(FieldsJSON):
     """A review item with its event: model, version, time, features, outputs and label."""
 
     id: int
@@ -133,9 +130,6 @@ class ReviewEntry:
     timestamp: str | None
     features: dict[str, Any]
     outputs: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def review_queue(store: Any, *, status: str | None = "open", limit: int | None = 100

@@ -14,13 +14,13 @@ resolved, the next firing opens a new alert.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .._json import jsonable
+from .._json import FieldsJSON
 from ..exceptions import DataError, ParameterError
 from .dialect import dialect_insert
 from .engine import utcnow, writing
@@ -37,7 +37,7 @@ SEVERITIES = ("info", "warning", "critical")
 
 
 @dataclass(frozen=True)
-class AlertRecord:
+class AlertRecord(FieldsJSON):
     id: int
     monitor: str
     rule: str
@@ -49,18 +49,12 @@ class AlertRecord:
     count: int
     context: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
-
 
 @dataclass(frozen=True)
-class ChannelRecord:
+class ChannelRecord(FieldsJSON):
     name: str
     kind: str
     config: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _choice(value: Any, what: str, allowed: tuple[str, ...]) -> str:

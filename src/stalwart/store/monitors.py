@@ -20,13 +20,13 @@ must match, and its channels must be saved in the store); other dicts are stored
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .._json import jsonable
+from .._json import FieldsJSON, jsonable
 from ..exceptions import DataError, ParameterError
 from .dialect import dialect_insert
 from .engine import utcnow, writing
@@ -46,19 +46,16 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 @dataclass(frozen=True)
-class MonitorRecord:
+class MonitorRecord(FieldsJSON):
     name: str
     model: str
     spec: dict[str, Any]
     created: dt.datetime
     updated: dt.datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
-
 
 @dataclass(frozen=True)
-class WindowRecord:
+class WindowRecord(FieldsJSON):
     id: int
     monitor: str
     window_start: dt.datetime
@@ -67,9 +64,6 @@ class WindowRecord:
     metrics: dict[str, Any]
     result: dict[str, Any]
     created: dt.datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _spec(value: Any, what: str) -> dict[str, Any]:

@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .._json import jsonable
+from .._json import FieldsJSON, jsonable
 from ..exceptions import DataError, ParameterError
 from .dialect import dialect_insert, insert_ignore
 from .engine import utcnow, writing
@@ -28,24 +28,18 @@ __all__ = ["ModelRecord", "VersionRecord", "load_reference", "models", "referenc
 
 
 @dataclass(frozen=True)
-class ModelRecord:
+class ModelRecord(FieldsJSON):
     name: str
     description: str | None
     created: Any
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
-
 
 @dataclass(frozen=True)
-class VersionRecord:
+class VersionRecord(FieldsJSON):
     model: str
     version: str
     metadata: dict[str, Any]
     created: Any
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _name(value: Any, what: str) -> str:

@@ -17,13 +17,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .._json import jsonable
+from .._json import FieldsJSON, jsonable
 from ..exceptions import DataError, InputError, ParameterError
 from .dialect import rows_where_in
 from .engine import utcnow, writing
@@ -40,7 +40,7 @@ ENQUEUE_STATUSES = ("queued", "already_open", "refused")
 
 
 @dataclass(frozen=True)
-class ReviewRecord:
+class ReviewRecord(FieldsJSON):
     id: int
     event_id: str
     reason: str
@@ -49,9 +49,6 @@ class ReviewRecord:
     resolved_at: dt.datetime | None
     resolved_by: str | None
     resolution: Any
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _item(row: Any) -> ReviewRecord:

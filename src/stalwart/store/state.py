@@ -29,13 +29,13 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .._json import jsonable
+from .._json import FieldsJSON, jsonable
 from ..exceptions import ParameterError
 from .dialect import dialect_insert, insert_ignore
 from .engine import utcnow, writing
@@ -49,7 +49,7 @@ __all__ = ["MonitorStateRecord", "acquire_lease", "delete_monitor_state", "monit
 
 
 @dataclass(frozen=True)
-class MonitorStateRecord:
+class MonitorStateRecord(FieldsJSON):
     """A monitor's persisted state; ``updated`` is None when it was never saved."""
 
     monitor: str
@@ -57,9 +57,6 @@ class MonitorStateRecord:
     last_window_end: dt.datetime | None
     last_run: dt.datetime | None
     updated: dt.datetime | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def monitor_state(engine: Engine, monitor: str) -> MonitorStateRecord:

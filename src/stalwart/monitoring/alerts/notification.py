@@ -22,14 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..._json import jsonable
+from ..._json import FieldsJSON, jsonable
 from .rules import SEVERITY_RANK
 
 __all__ = ["Alert", "AlertEvents", "Notification"]
 
 
 @dataclass(frozen=True)
-class Alert:
+class Alert(FieldsJSON):
     """One rule's state on one window: firing or resolved."""
 
     fingerprint: str
@@ -47,9 +47,6 @@ class Alert:
     window_start: str
     window_end: str
     message: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({k: getattr(self, k) for k in self.__dataclass_fields__})
 
 
 @dataclass(frozen=True)

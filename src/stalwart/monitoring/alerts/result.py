@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..._json import jsonable
+from ..._json import FieldsJSON
 
 __all__ = ["ChannelResult", "TriggerRun"]
 
 
 @dataclass(frozen=True)
-class ChannelResult:
+class ChannelResult(FieldsJSON):
     """What happened when one channel sent one notification."""
 
     channel: str
@@ -26,12 +26,9 @@ class ChannelResult:
     detail: str = ""
     schema_version: str = "1.0"
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({k: getattr(self, k) for k in self.__dataclass_fields__})
-
 
 @dataclass(frozen=True)
-class TriggerRun:
+class TriggerRun(FieldsJSON):
     """One retraining trigger firing: the context it passed and the action's outcome."""
 
     trigger: str
@@ -45,5 +42,3 @@ class TriggerRun:
     context: dict[str, Any] | None = None
     schema_version: str = "1.0"
 
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({k: getattr(self, k) for k in self.__dataclass_fields__})

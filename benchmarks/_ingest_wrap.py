@@ -4,8 +4,9 @@ Three fitted models (random forest, gradient boosting, logistic regression) on a
 table of 10 numeric and 2 one-hot-encoded categorical columns (as a DataFrame, the way a
 service calls them), called on 1, 100 and 1000 rows. The wrapped model logs through a real
 :class:`~stalwart.monitoring.Monitor` (its background thread, queue and batching) into a
-sink that encodes every batch to the JSON bytes :class:`~stalwart.monitoring.sinks.HttpSink`
-would POST (one column block per call, to ``/api/v1/events/columnar``) and then drops them:
+sink that encodes every batch to the bytes :class:`~stalwart.monitoring.sinks.HttpSink`
+would POST (one column block per call, in a binary frame to ``/api/v1/events/frames``) and
+then drops them:
 the client's whole cost, without the server's (which expands the blocks into events).
 
 Two numbers per case:
@@ -35,7 +36,8 @@ SIZES = (1, 100, 1000)
 
 
 class EncodingSink:
-    """A sink that encodes each batch as :class:`HttpSink` does, counts it and drops it."""
+    """A sink that encodes each batch as :class:`HttpSink` does (column blocks as one binary
+    frame, events and labels as JSON), counts it and drops it."""
 
     def __init__(self) -> None:
         from stalwart.monitoring.sinks import encode
@@ -49,7 +51,8 @@ class EncodingSink:
 
     def send_blocks(self, blocks: list[dict[str, Any]]) -> None:
         from stalwart.store.columnar import block_rows
-        self.bytes += len(self._encode({"blocks": blocks}))
+        from stalwart.store.frames import encode_frame
+        self.bytes += len(encode_frame(blocks))
         self.events += sum(block_rows(b) for b in blocks)
 
     def send_labels(self, labels: list[dict[str, Any]]) -> None:

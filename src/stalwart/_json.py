@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["FieldsJSON", "jsonable"]
+__all__ = ["FieldsJSON", "dumps", "jsonable"]
 
 
 def jsonable(value: Any) -> Any:
@@ -36,6 +37,10 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
+        if value.ndim == 1 and value.dtype.kind in "biuf":  # a column: tolist in C
+            if value.dtype.kind != "f" or np.isfinite(value).all():
+                return value.tolist()
+            return [v if math.isfinite(v) else None for v in value.tolist()]
         return [jsonable(v) for v in value.tolist()]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         to_dict = getattr(value, "to_dict", None)
@@ -72,3 +77,36 @@ class FieldsJSON:
     def to_dict(self) -> dict[str, Any]:
         return jsonable({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
 
+
+
+def dumps(payload: Any) -> bytes:
+    """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe.
+
+    orjson (when installed) encodes plain values, numpy arrays (the columns of a block),
+    and NaN or infinity as null, in C and hands the rest (numpy scalars, datetimes, ...) to
+    :func:`jsonable`; without it, or for what it refuses (non-string keys, integers beyond
+    64 bits), the standard library's C encoder does the same (numpy arrays through
+    ``tolist``), sending the payload through ``jsonable`` when it holds a NaN.
+
+    >>> dumps({"x": np.int64(2), "y": [1.5, float("nan")]})
+    b'{"x":2,"y":[1.5,null]}'
+    """
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(payload, default=jsonable, option=_ORJSON_OPTIONS)
+        except TypeError:
+            pass
+    try:
+        text = json.dumps(payload, separators=(",", ":"), allow_nan=False, default=jsonable)
+    except ValueError:  # NaN or infinity: the slow path turns them into null
+        text = json.dumps(jsonable(payload), separators=(",", ":"), allow_nan=False)
+    return text.encode()
+
+
+try:  # FastAPI's optional fast JSON codec; the standard library otherwise
+    import orjson as _orjson
+    _ORJSON_OPTIONS = (_orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
+                       | _orjson.OPT_PASSTHROUGH_SUBCLASS | _orjson.OPT_SERIALIZE_NUMPY)
+except ImportError:  # pragma: no cover
+    _orjson = None
+    _ORJSON_OPTIONS = 0

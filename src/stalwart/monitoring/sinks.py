@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
-from .._json import jsonable
+from .._json import dumps as encode
 from .._optional import require
 from ..exceptions import InputError, ParameterError, StalwartError
 
@@ -65,40 +65,6 @@ class Sink(Protocol):
     # (refusals indexed by row across the blocks, in order)
 
     def close(self) -> None: ...
-
-
-def encode(payload: Any) -> bytes:
-    """JSON bytes of ``payload`` with numpy values, datetimes and NaN made JSON-safe.
-
-    orjson (when installed) encodes plain values, numpy arrays (the columns of a block),
-    and NaN or infinity as null, in C and hands the rest (numpy scalars, datetimes, ...) to
-    :func:`jsonable`; without it, or for what it refuses (non-string keys, integers beyond
-    64 bits), the standard library's C encoder does the same (numpy arrays through
-    ``tolist``), sending the payload through ``jsonable`` when it holds a NaN.
-
-    >>> import numpy as np
-    >>> encode({"x": np.int64(2), "y": [1.5, float("nan")]})
-    b'{"x":2,"y":[1.5,null]}'
-    """
-    if _orjson is not None:
-        try:
-            return _orjson.dumps(payload, default=jsonable, option=_ORJSON_OPTIONS)
-        except TypeError:
-            pass
-    try:
-        text = json.dumps(payload, separators=(",", ":"), allow_nan=False, default=jsonable)
-    except ValueError:  # NaN or infinity: the slow path turns them into null
-        text = json.dumps(jsonable(payload), separators=(",", ":"), allow_nan=False)
-    return text.encode()
-
-
-try:  # FastAPI's optional fast JSON codec; the standard library otherwise
-    import orjson as _orjson
-    _ORJSON_OPTIONS = (_orjson.OPT_PASSTHROUGH_DATETIME | _orjson.OPT_PASSTHROUGH_DATACLASS
-                       | _orjson.OPT_PASSTHROUGH_SUBCLASS | _orjson.OPT_SERIALIZE_NUMPY)
-except ImportError:  # pragma: no cover
-    _orjson = None
-    _ORJSON_OPTIONS = 0
 
 
 _RETRYABLE_4XX = frozenset({408, 429})
@@ -141,8 +107,9 @@ class HttpSink:
 
     2xx acknowledges; 4xx other than 408/429 rejects (dead letter, with the server's
     message); 5xx, 408, 429, timeouts and connection errors are transient. Column blocks go
-    to ``/api/v1/events/columnar``; a server without that route (404/405) turns
-    ``columnar`` off and the monitor sends events one by one from then on.
+    to ``/api/v1/events/frames`` as one binary frame; a server without that route
+    (404/405/415) gets them as JSON at ``/api/v1/events/columnar`` (``frames`` turned off),
+    and one without either gets events one by one (``columnar`` turned off).
     """
 
     def __init__(self, base_url: str, *, token: str, timeout: float = 5.0) -> None:
@@ -162,6 +129,7 @@ class HttpSink:
         self._client: Any = None
         self._lock = threading.Lock()
         self.columnar = True
+        self.frames = True
 
     def _http(self) -> Any:
         with self._lock:
@@ -169,22 +137,26 @@ class HttpSink:
                 httpx = require("httpx", extra="server", purpose="HttpSink")
                 self._client = httpx.Client(
                     timeout=self.timeout,
-                    headers={"Authorization": f"Bearer {self.token}",
-                             "Content-Type": "application/json"})
+                    headers={"Authorization": f"Bearer {self.token}"})
             return self._client
 
-    def _post(self, path: str, payload: dict[str, Any]) -> Any:
+    def _post(self, path: str, payload: Any, *, content_type: str = "application/json",
+              optional: bool = False) -> Any:
+        """POST ``payload`` (JSON-encoded unless it is bytes); the 2xx response, or None when
+        ``optional`` and the server has no such route (404, 405 or 415: an older server)."""
         client = self._http()
         httpx = require("httpx", extra="server")
+        body = payload if isinstance(payload, bytes) else encode(payload)
         try:
-            response = client.post(f"{self.base_url}{path}", content=encode(payload))
+            response = client.post(f"{self.base_url}{path}", content=body,
+                                   headers={"Content-Type": content_type})
         except httpx.HTTPError as exc:  # connection refused, timeout, protocol error
             raise TransientSinkError(f"POST {path}: {type(exc).__name__}: {exc}") from exc
         status = response.status_code
         if 200 <= status < 300:
             return response
-        if status in (404, 405) and path.endswith("/columnar"):
-            self.columnar = False  # an older server: send events one by one
+        if optional and status in (404, 405, 415):
+            return None
         message = f"POST {path}: HTTP {status}: {response.text[:2000]}"
         if 400 <= status < 500 and status not in _RETRYABLE_4XX:
             raise RejectedBatchError(message)
@@ -194,7 +166,21 @@ class HttpSink:
         return _refusals(self._post("/api/v1/events", {"events": events}))
 
     def send_blocks(self, blocks: list[dict[str, Any]]) -> Refusals:
-        response = self._post("/api/v1/events/columnar", {"blocks": blocks})
+        """POST the blocks as one binary frame (numeric columns as raw arrays, see
+        :mod:`stalwart.store.frames`), as JSON to an older server without the frames route,
+        and as events one by one (``columnar`` turned off) to one without either."""
+        response = None
+        if self.frames:
+            from ..store.frames import FRAME_MEDIA_TYPE, encode_frame
+            response = self._post("/api/v1/events/frames", encode_frame(blocks),
+                                  content_type=FRAME_MEDIA_TYPE, optional=True)
+            self.frames = response is not None
+        if response is None:
+            response = self._post("/api/v1/events/columnar", {"blocks": blocks}, optional=True)
+        if response is None:
+            self.columnar = False  # the monitor sends these and later calls event by event
+            raise RejectedBatchError("the server has no column-block routes (an older "
+                                     "server): sent as events")
         try:
             body = response.json()
         except ValueError:
@@ -318,6 +304,10 @@ class SpillFile:
         self._lock = threading.Lock()
         self._handle: Any = None
         self._unsynced = 0
+        # both files seen empty and nothing appended since: pending() answers without a
+        # stat (it runs on every pass of the sending thread; one Monitor per spill path)
+        self._known_empty = False
+        self._appends = 0
 
     def append(self, kind: str, records: list[dict[str, Any]], *, sync: bool = False) -> None:
         if not records:
@@ -327,6 +317,8 @@ class SpillFile:
             if self._handle is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._handle = open(self.path, "ab")  # noqa: SIM115 - kept open
+            self._known_empty = False
+            self._appends += 1
             self._handle.write(data)
             self._handle.flush()
             self._unsynced += len(records)
@@ -354,12 +346,17 @@ class SpillFile:
 
     def pending(self) -> bool:
         """Whether anything waits to be re-sent."""
+        if self._known_empty:
+            return False
+        appends = self._appends
         for p in (self.sending_path, self.path):
             try:
                 if p.stat().st_size > 0:
                     return True
             except FileNotFoundError:
                 pass
+        with self._lock:  # empty unless an append came in while we looked
+            self._known_empty = self._appends == appends
         return False
 
     def take(self) -> list[tuple[str, dict[str, Any]]]:

@@ -2,7 +2,8 @@
 
 The wrapper times the model's own call, copies the inputs and answers (a few numpy
 copies), and queues ONE record per call. The background thread sends it as one *column
-block* (:mod:`stalwart.store.columnar`: numpy columns encoded in C, no per-row Python) and
+block* (:mod:`stalwart.store.columnar`; over HTTP in a binary frame,
+:mod:`stalwart.store.frames`: the input rows as one array, no per-row Python) and
 the server, or a local sink, expands it into one event per row (features by name,
 ``prediction``, ``proba`` per class, the call's latency and ``metadata={"batch_rows":
 n}``). The model's answer is returned unchanged.
@@ -39,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import DataError, ModelError
+from ..store.frames import ColumnMatrix
 
 __all__ = ["MonitoredModel"]
 
@@ -69,11 +71,12 @@ class _CallRecord:
         """The call as one column block (numpy columns; see :mod:`stalwart.store.columnar`)."""
         n = len(self.preds)
         names = self.names if isinstance(self.names, list) else [str(c) for c in self.names]
-        features = dict(zip(names, np.ascontiguousarray(self.values.T)))
+        # the input rows and the probabilities stay one 2-D array each: a frame carries
+        # them as such (no copy per column); elsewhere they read as {name: column}
+        features = ColumnMatrix(names, self.values)
         proba = None
         if self.proba is not None:
-            proba = dict(zip([str(c) for c in self.classes],
-                             np.ascontiguousarray(self.proba.T)))
+            proba = ColumnMatrix([str(c) for c in self.classes], self.proba)
         stamp = dt.datetime.fromtimestamp(self.when, dt.timezone.utc).isoformat()
         block: dict[str, Any] = {"model": self.model, "model_version": self.version,
                                  "segment": self.segment}
@@ -114,12 +117,13 @@ class MonitoredModel:
         self._prefix = uuid.uuid4().hex[:16]
         self._calls = itertools.count()
         self._names_cache: list[str] | None = None
+        self._column_names: tuple[Any, list[str]] = (None, [])
         self._last: tuple[str | None, list[str] | None, int] = (None, None, 0)
         if callable(getattr(model, "predict_proba", None)):
             self.predict_proba = self._predict_proba
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("model", "_names_cache", "__setstate__"):
+        if name in ("model", "_names_cache", "_column_names", "__setstate__"):
             raise AttributeError(name)
         return getattr(self.model, name)
 
@@ -155,7 +159,7 @@ class MonitoredModel:
              event_ids: Sequence[str] | None, segment: str | None) -> None:
         when = time.time()
         names, values = self._features(X)
-        preds = np.array(y, copy=True).reshape(-1)
+        preds = _native(np.array(y, copy=True).reshape(-1))
         n = len(preds)
         if len(values) != n:
             raise DataError("wrapped predict", expected=f"one prediction per row ({len(values)})",
@@ -181,7 +185,10 @@ class MonitoredModel:
         columns = getattr(X, "columns", None)
         if columns is not None and hasattr(X, "to_numpy"):  # a pandas DataFrame
             values = X.to_numpy(copy=True)
-            names = columns  # an immutable pandas Index: made into str by the thread
+            seen, names = self._column_names  # one tuple: safe when threads share a wrapper
+            if columns is not seen:  # an immutable Index, often the same object call to call
+                names = [str(c) for c in columns]
+                self._column_names = (columns, names)
         else:
             if hasattr(X, "toarray"):  # a scipy sparse matrix
                 X = X.toarray()
@@ -198,7 +205,7 @@ class MonitoredModel:
         if values.dtype == object:
             from .client import _check_value
             _check_value(values.ravel().tolist(), "features")
-        return names, values
+        return names, _native(values)
 
     def _array_names(self, width: int) -> list[str]:
         cached = self._names_cache
@@ -212,3 +219,9 @@ class MonitoredModel:
 
     def __repr__(self) -> str:
         return f"MonitoredModel({self.model!r})"
+
+
+def _native(values: np.ndarray) -> np.ndarray:
+    """``values`` in the machine's byte order (orjson reads a big-endian array's bytes as
+    if they were native, so such a column would be logged as wrong numbers)."""
+    return values if values.dtype.isnative else values.astype(values.dtype.newbyteorder("="))

@@ -1,6 +1,7 @@
-"""A wrapped model logs through ``POST /api/v1/events/columnar`` over a real socket into a
-real store (SQLite and PostgreSQL): every row stored once with its features, outputs and
-latency; a re-send is all duplicates; a refused row is dead-lettered alone."""
+"""A wrapped model logs through ``POST /api/v1/events/frames`` (a binary frame) over a real
+socket into a real store (SQLite and PostgreSQL): every row stored once with its features,
+outputs and latency; a re-send, as a frame or as JSON to ``/events/columnar``, is all
+duplicates; a refused row is dead-lettered alone; a malformed frame gets a 4xx."""
 
 from __future__ import annotations
 
@@ -15,18 +16,19 @@ from sklearn.linear_model import LogisticRegression
 from stalwart.monitoring import HttpSink, Monitor
 from stalwart.monitoring.sinks import encode
 from stalwart.store import open_store
+from stalwart.store.frames import FRAME_MEDIA_TYPE, encode_frame
 
 
 class RecordingSink(HttpSink):
-    """The real HttpSink, keeping the bodies it posted to the columnar route."""
+    """The real HttpSink, keeping each batch of blocks it posted as a frame and as JSON."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.bodies: list[bytes] = []
+        self.bodies: list[tuple[bytes, bytes]] = []
         self.event_posts = 0
 
     def send_blocks(self, blocks):
-        self.bodies.append(encode({"blocks": blocks}))
+        self.bodies.append((encode_frame(blocks), encode({"blocks": blocks})))
         return super().send_blocks(blocks)
 
     def send_events(self, events):
@@ -50,8 +52,8 @@ def _data():
     return X, y
 
 
-def test_wrapped_rows_are_stored_once_through_the_columnar_route(server, store_url, h,
-                                                                 tmp_path):
+def test_wrapped_rows_are_stored_once_through_the_frames_route(server, store_url, h,
+                                                               tmp_path):
     X, y = _data()
     model = LogisticRegression().fit(X, y)
     sink = RecordingSink(server.url, token="tok-ingest-0123")
@@ -67,6 +69,7 @@ def test_wrapped_rows_are_stored_once_through_the_columnar_route(server, store_u
     stats = monitor.stats()
     assert stats["sent"] == 300 and stats["dead_lettered"] == stats["spilled"] == 0
     assert sink.event_posts == 0 and len(sink.bodies) >= 3  # blocks only, ~150 rows a POST
+    assert sink.frames is True
     assert not (tmp_path / "spill.jsonl").exists()
 
     with open_store(store_url) as store:
@@ -83,15 +86,17 @@ def test_wrapped_rows_are_stored_once_through_the_columnar_route(server, store_u
         assert (rows["segment"] == "eu").all() and (rows["model_version"] == "2").all()
     assert ids[1][0].endswith("-1-0") and ids[2][199].endswith("-2-199")
 
-    # the same bodies again: every row is a duplicate, nothing is stored twice
+    # the same batches again, as frames and as JSON: every row is a duplicate
     duplicates = 0
-    for body in sink.bodies:
-        answer = httpx.post(f"{server.url}/api/v1/events/columnar", content=body,
-                            headers={**h.INGEST, "content-type": "application/json"})
-        assert answer.status_code == 200 and answer.json()["accepted"] == 0
-        assert answer.json()["rejected"] == []
-        duplicates += answer.json()["duplicates"]
-    assert duplicates == 300
+    for frame, body in sink.bodies:
+        for path, content, media in (("frames", frame, FRAME_MEDIA_TYPE),
+                                     ("columnar", body, "application/json")):
+            answer = httpx.post(f"{server.url}/api/v1/events/{path}", content=content,
+                                headers={**h.INGEST, "content-type": media})
+            assert answer.status_code == 200 and answer.json()["accepted"] == 0
+            assert answer.json()["rejected"] == []
+            duplicates += answer.json()["duplicates"]
+    assert duplicates == 600
     with open_store(store_url) as store:
         assert len(store.events("churn")) == 300
 
@@ -154,3 +159,66 @@ def test_the_route_answers_like_events_with_block_and_row(server, h):
         assert answer.status_code == 422, (bad, answer.status_code)
     assert httpx.post(f"{server.url}/api/v1/events/columnar", content=encode(body),
                       headers=h.READ).status_code == 403
+
+
+def test_a_frame_and_json_store_the_same_events(server, store_url, h):
+    block = {"model": "f", "model_version": "1", "segment": "eu",
+             "timestamp": "2026-01-01T00:00:00+00:00", "metadata": {"batch_rows": 3},
+             "latency_ms": np.array([1.0, 2.0, 3.5]),
+             "features": {"x": np.array([1.5, np.nan, np.inf]), "n": np.array([1, 2, 3]),
+                          "flag": np.array([True, False, True]),
+                          "f32": np.array([0.5, 0.25, 2.0], dtype=np.float32),
+                          "plan": np.array(["pro", "basic", "pro"])},
+             "outputs": {"prediction": np.array([0, 1, 1]),
+                         "proba": {"1": np.array([0.1, 0.9, 0.8])}}}
+    for prefix, path, content, media in (
+            ("j", "columnar", encode({"blocks": [{**block, "id_prefix": "j"}]}),
+             "application/json"),
+            ("b", "frames", encode_frame([{**block, "id_prefix": "b"}]), FRAME_MEDIA_TYPE)):
+        answer = httpx.post(f"{server.url}/api/v1/events/{path}", content=content,
+                            headers={**h.INGEST, "content-type": media})
+        assert answer.status_code == 200 and answer.json()["accepted"] == 3, answer.text
+    with open_store(store_url) as store:
+        events = store.events("f").set_index("event_id")
+    j = events.loc[["j-0", "j-1", "j-2"]].reset_index(drop=True)
+    b = events.loc[["b-0", "b-1", "b-2"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(j, b)
+    assert j["features.x"].isna().tolist() == [False, True, True]
+    assert j["features.n"].tolist() == [1, 2, 3] and j["features.plan"].iloc[0] == "pro"
+
+
+def test_the_frames_route_refuses_what_is_not_a_frame(server, h):
+    good = encode_frame([{"model": "m", "model_version": "1", "id_prefix": "z",
+                          "timestamp": "2026-01-01T00:00:00Z",
+                          "features": {"x": np.array([1.0, 2.0])},
+                          "outputs": {"prediction": np.array([0, 1])}}])
+    url = f"{server.url}/api/v1/events/frames"
+    frame = {**h.INGEST, "content-type": FRAME_MEDIA_TYPE}
+    answer = httpx.post(url, content=good, headers={**h.INGEST,
+                                                     "content-type": "application/json"})
+    assert answer.status_code == 415 and FRAME_MEDIA_TYPE in answer.json()["detail"]
+    assert httpx.post(url, content=good, headers={**h.READ, "content-type":
+                                                  FRAME_MEDIA_TYPE}).status_code == 403
+    header_len = int.from_bytes(good[5:9], "little")
+    header = good[9:9 + header_len]
+    body = good[9 + header_len:]
+
+    def forged(new_header: bytes, data: bytes = body) -> bytes:
+        return good[:5] + len(new_header).to_bytes(4, "little") + new_header + data
+
+    bad = {
+        "magic": b"XXXX" + good[4:],
+        "version": good[:4] + b"\x07" + good[5:],
+        "truncated header": good[:20],
+        "header not JSON": forged(b"{not json"),
+        "object dtype": forged(header.replace(b'"<f8"', b'"|O"')),
+        "array past the end": forged(header, body[:4]),
+        "bad reference": forged(header.replace(b'{"$array":1}', b'{"$array":9}')),
+        "empty": b"",
+    }
+    for name, content in bad.items():
+        answer = httpx.post(url, content=content, headers=frame)
+        assert answer.status_code == 400, (name, answer.status_code, answer.text)
+        assert "expected" in answer.json()["detail"], name
+    answer = httpx.post(url, content=good, headers=frame)
+    assert answer.status_code == 200 and answer.json()["accepted"] == 2

@@ -25,6 +25,30 @@ from schemathesis.checks import (  # noqa: E402
 
 from .conftest import ADMIN, TOKENS, event  # noqa: E402
 
+
+def _frames():
+    """Bodies for the binary frames route: real frames, mutated ones and random bytes."""
+    import numpy as np
+    from hypothesis import strategies as st
+
+    from stalwart.store.frames import encode_frame
+    frame = encode_frame([{"model": "churn", "model_version": "1", "id_prefix": "fz",
+                           "timestamp": "2026-01-01T00:00:00Z", "latency_ms": 1.0,
+                           "features": {"age": np.array([30.0, 41.5])},
+                           "outputs": {"prediction": np.array([0, 1])}}])
+    mutated = st.tuples(st.integers(0, len(frame) - 1), st.integers(0, 255)).map(
+        lambda m: frame[:m[0]] + bytes([m[1]]) + frame[m[0] + 1:])
+    return st.one_of(st.just(frame), mutated, st.binary(max_size=200),
+                     st.integers(0, len(frame)).map(lambda n: frame[:n]))
+
+
+def _register_frames() -> None:
+    from stalwart.store.frames import FRAME_MEDIA_TYPE
+    schemathesis.openapi.media_type(FRAME_MEDIA_TYPE, _frames())
+
+
+_register_frames()
+
 pytestmark = pytest.mark.slow
 
 EXAMPLES = 12

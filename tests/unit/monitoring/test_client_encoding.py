@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stalwart.monitoring import sinks
+import stalwart._json
 from stalwart.monitoring.client import Monitor
 from stalwart.monitoring.sinks import MemorySink, encode
 
@@ -28,7 +28,7 @@ PAYLOADS = [
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_orjson_and_stdlib_encode_the_same_json(payload, monkeypatch):
     fast = json.loads(encode(payload))
-    monkeypatch.setattr(sinks, "_orjson", None)
+    monkeypatch.setattr(stalwart._json, "_orjson", None)
     plain = json.loads(encode(payload))
     assert fast == plain
     text = json.dumps(fast)

@@ -16,6 +16,19 @@ from stalwart.monitoring.sinks import (HttpSink, MemorySink, RejectedBatchError,
                                        StoreSink, TransientSinkError)
 
 
+def _payload(path: str, body: bytes) -> dict:
+    """The request as {events: [...]} or {labels: [...]}: column blocks (JSON or a binary
+    frame) are expanded into their events as the server does."""
+    from stalwart.store.columnar import expand_blocks
+    from stalwart.store.frames import decode_frame
+    if path.endswith("/frames"):
+        return {"events": expand_blocks(decode_frame(body))[0]}
+    payload = json.loads(body)
+    if path.endswith("/columnar"):
+        return {"events": expand_blocks(payload["blocks"])[0]}
+    return payload
+
+
 class Receiver:
     """A real HTTP server on 127.0.0.1 storing events by event_id.
 
@@ -47,11 +60,11 @@ class Receiver:
                     receiver.requests.append((self.path, dict(self.headers)))
                     status, text = receiver.script.pop(0) if receiver.script else (200, "")
                     if status == 200 and receiver.reject is not None:
-                        for e in json.loads(body).get("events", []):
+                        for e in _payload(self.path, body).get("events", []):
                             if receiver.reject(e):
                                 status, text = 422, json.dumps({"detail": receiver.reject(e)})
                     if status == 200:
-                        payload = json.loads(body)
+                        payload = _payload(self.path, body)
                         for e in payload.get("events", []):
                             receiver.events[e["event_id"]] = e
                             receiver.received[e["event_id"]] = (

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stalwart.monitoring import sinks
+import stalwart._json
 from stalwart.monitoring.client import Monitor
 from stalwart.monitoring.sinks import HttpSink, MemorySink, RejectedBatchError, encode
 
@@ -139,26 +139,40 @@ def test_a_refused_request_is_split_per_event_as_before(tmp_path):
     assert monitor.stats()["dead_lettered"] == 0 and sink.event_requests >= 1
 
 
-def test_an_older_server_without_the_route_gets_events(tmp_path):
+def test_an_older_server_without_the_routes_gets_events(tmp_path):
     with Receiver() as rx:
-        rx.script = [(404, '{"detail": "Not Found"}')]
+        rx.script = [(404, '{"detail": "Not Found"}'), (405, '{"detail": "Not Allowed"}')]
         sink = HttpSink(rx.url, token="t")
         monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl")
         expected = _calls(monitor)
         assert monitor.close(timeout=30)
-    assert sink.columnar is False
+    assert sink.frames is False and sink.columnar is False
     paths = [p for p, _ in rx.requests]
-    assert paths[0] == "/api/v1/events/columnar"
-    assert set(paths[1:]) == {"/api/v1/events"}
+    assert paths[:2] == ["/api/v1/events/frames", "/api/v1/events/columnar"]
+    assert set(paths[2:]) == {"/api/v1/events"}
     _check(rx.events, expected)
     assert monitor.stats()["dead_lettered"] == 0
+
+
+def test_a_server_without_frames_gets_json_blocks(tmp_path):
+    with Receiver() as rx:
+        rx.script = [(415, '{"detail": "Unsupported Media Type"}')]
+        sink = HttpSink(rx.url, token="t")
+        monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl")
+        _calls(monitor)
+        assert monitor.close(timeout=30)
+    assert sink.frames is False and sink.columnar is True
+    paths = [p for p, _ in rx.requests]
+    assert paths[0] == "/api/v1/events/frames"
+    assert set(paths[1:]) == {"/api/v1/events/columnar"}
+    assert monitor.stats()["dead_lettered"] == 0 and monitor.stats()["sent"] == 131
 
 
 def test_blocks_encode_the_same_without_orjson(monkeypatch):
     block = {"x": np.array([1.5, np.nan, 3.0]), "n": np.arange(3), "s": np.array(["a", "b"]),
              "o": np.array([1, None], dtype=object), "t": np.zeros((3, 2))[:, 0]}
     fast = encode({"blocks": [block]})
-    monkeypatch.setattr(sinks, "_orjson", None)
+    monkeypatch.setattr(stalwart._json, "_orjson", None)
     slow = encode({"blocks": [block]})
     assert json.loads(fast) == json.loads(slow) == {"blocks": [
         {"x": [1.5, None, 3.0], "n": [0, 1, 2], "s": ["a", "b"], "o": [1, None],
@@ -176,3 +190,16 @@ def test_numpy_column_types_arrive_as_plain_values(dtype, tmp_path):
     want = np.array([0, 1], dtype=dtype).tolist()
     assert event["features"] == {"a": want[0], "b": want[1]}
     assert type(event["features"]["a"]) is type(want[0])
+
+
+def test_a_big_endian_input_is_logged_as_its_values(tmp_path):
+    sink = MemorySink()
+    monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl")
+    wrapped = monitor.wrap(Doubler(), feature_names=["a", "b"])
+    X = np.array([[1.5, 2.0], [3.0, 4.5]], dtype=">f8")
+    wrapped.predict(X)
+    assert monitor.close(timeout=30)
+    blocks = [sink.events[i] for i in wrapped.last_event_ids]
+    assert [e["features"] for e in blocks] == [{"a": 1.5, "b": 2.0}, {"a": 3.0, "b": 4.5}]
+    assert [e["outputs"]["prediction"] for e in blocks] == [3.0, 6.0]
+    assert sink.events and json.loads(encode(blocks))[1]["features"]["b"] == 4.5

@@ -92,6 +92,32 @@ def to_utc(value: Any, what: str = "timestamp") -> dt.datetime:
     raise _bad(what, "an ISO-8601 string or a datetime", value, "send the time of the prediction")
 
 
+def _utc_z(value: str) -> dt.datetime | None:
+    """``to_utc`` of the form clients send most, ``YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z``, or None
+    for anything else (then :func:`to_utc` decides, and words any error).
+
+    Parsing the text without its ``Z`` gives the naive UTC value directly: a third of the
+    cost of parsing it aware and dropping the zone (``datetime.replace`` alone costs more
+    than the parse). The shape test keeps exactly what ``to_utc`` accepts: a time of day is
+    there, and a result with a zone (``...+01:00Z``) goes to ``to_utc``.
+
+    >>> _utc_z("2026-01-31T12:00:00.5Z"), _utc_z("2026-01-31Z"), _utc_z("2026-01-31T12:00:00Z ")
+    (datetime.datetime(2026, 1, 31, 12, 0, 0, 500000), None, None)
+    """
+    if (value[-1:] != "Z" or len(value) not in _Z_LENGTHS or value[10] != "T"
+            or value[13] != ":" or value[16] != ":"):
+        return None
+    try:
+        parsed = _FROMISO(value[:-1])
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is None else None
+
+
+_Z_LENGTHS = frozenset((20, 22, 23, 24, 25, 26, 27))  # seconds, then 1 to 6 fraction digits
+_FROMISO = dt.datetime.fromisoformat
+
+
 def _text(event: Mapping[str, Any], key: str, *, optional: bool = False) -> str | None:
     value = event.get(key)
     if value is None and optional:
@@ -163,7 +189,7 @@ def _checked(event: Any, seen: _Seen) -> dict[str, Any]:
     if type(raw) is str:
         stamp = seen.stamps.get(raw)
         if stamp is None:
-            stamp = seen.stamps[raw] = to_utc(raw)
+            stamp = seen.stamps[raw] = _utc_z(raw) or to_utc(raw)
     else:
         stamp = to_utc(raw)
     valid = seen.names

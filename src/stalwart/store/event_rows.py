@@ -1,5 +1,6 @@
 """Writing event rows fast on each dialect: JSON text of the mappings (orjson when installed),
-COPY into a staging table on PostgreSQL, the driver's ``executemany`` on SQLite.
+COPY on PostgreSQL (into the table, or through a staging table when ids are already stored),
+the driver's ``executemany`` on SQLite.
 
 Hand-written because SQLAlchemy's generic ``executemany`` with JSON columns encodes every
 value through the stdlib one at a time and was the ingest path's largest cost (see the ingest
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,8 +76,10 @@ _PG_STAGE = ("CREATE TEMPORARY TABLE IF NOT EXISTS stalwart_ingest_stage ("
              + ", ".join(f'"{c}" {t}' for c, t in _PG_COLUMNS.items())
              + ") ON COMMIT DELETE ROWS")
 _PG_COPY = f"COPY stalwart_ingest_stage ({_NAMES}) FROM STDIN"
+_PG_COPY_DIRECT = f"COPY prediction_events ({_NAMES}) FROM STDIN"
 _PG_INSERT = (f"INSERT INTO prediction_events ({_NAMES}) SELECT {_NAMES} "
               "FROM stalwart_ingest_stage ON CONFLICT (event_id) DO NOTHING")
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -97,34 +101,72 @@ def _stamp_texts(rows: list[dict[str, Any]], key: str, sep: str) -> list[str]:
     return out
 
 
+def _copy_column(values: list[str | None]) -> list[str]:
+    """A text column in COPY's text format; a column with nothing to escape, the usual case,
+    is checked in one pass and kept as it is."""
+    if _NEEDS_ESCAPE.search("".join(v for v in values if v is not None)) is None:
+        return ["\\N" if v is None else v for v in values]
+    return [_copy_text(v) for v in values]
+
+
+def _copy_json(texts: list[str]) -> list[str]:
+    """JSON texts in COPY's text format. JSON text has no raw control characters (the
+    encoders escape them), so only backslashes are doubled, in one pass over the column
+    joined by newlines."""
+    joined = "\n".join(texts)
+    if "\\" not in joined:
+        return texts
+    return joined.replace("\\", "\\\\").split("\n")
+
+
 def _pg_copy_data(rows: list[dict[str, Any]]) -> str:
-    """The rows in COPY's text format. Mappings are JSON text (no raw control characters),
-    so only their backslashes are escaped."""
+    """The rows in COPY's text format, built column by column."""
     stamps = _stamp_texts(rows, "timestamp", "T")
     received = rows[0]["received_at"].isoformat()
-    text = _copy_text
-    features, outputs, metadata = (_json_texts(rows, k) for k in JSON_COLUMNS)
-    lines = ["\t".join((text(r["event_id"]), s, text(r["model"]), text(r["model_version"]),
-                        text(r["segment"]), f.replace("\\", "\\\\"), o.replace("\\", "\\\\"),
-                        "\\N" if r["latency_ms"] is None else repr(r["latency_ms"]),
-                        m.replace("\\", "\\\\"), received))
-             for r, s, f, o, m in zip(rows, stamps, features, outputs, metadata)]
+    ids, models, versions, segments = (_copy_column([r[k] for r in rows]) for k in
+                                       ("event_id", "model", "model_version", "segment"))
+    features, outputs, metadata = (_copy_json(_json_texts(rows, k)) for k in JSON_COLUMNS)
+    latencies = ["\\N" if r["latency_ms"] is None else repr(r["latency_ms"]) for r in rows]
+    lines = ["\t".join(fields) + "\t" + received
+             for fields in zip(ids, stamps, models, versions, segments, features, outputs,
+                               latencies, metadata)]
     return "\n".join(lines) + "\n"
 
 
 def _insert_pg(conn: sa.Connection, data: str) -> int:
+    """COPY ``data`` straight into the events table under a savepoint: a batch of new
+    events, the usual case, is stored by PostgreSQL's fastest path with nothing written
+    twice. If any event_id is already stored (a retried batch, or one racing another
+    writer), the unique index refuses the COPY; then back to the savepoint, and the batch
+    goes through :func:`_insert_pg_staged`, which skips the stored ids. Either way the
+    stored rows are the first write of each id, and the count is what was new."""
+    from psycopg.errors import UniqueViolation
+
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute("SAVEPOINT stalwart_copy")
+        try:
+            with cursor.copy(_PG_COPY_DIRECT) as copy:
+                copy.write(data)
+        except UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT stalwart_copy")
+            return _insert_pg_staged(cursor, data)
+        inserted = cursor.rowcount
+        cursor.execute("RELEASE SAVEPOINT stalwart_copy")
+        return inserted
+    finally:
+        cursor.close()
+
+
+def _insert_pg_staged(cursor: Any, data: str) -> int:
     """COPY ``data`` into a session-local staging table, then one ``INSERT ... SELECT ... ON
     CONFLICT DO NOTHING`` (its row count is what was new): PostgreSQL parses COPY's text
     far faster than a JSON parameter or bound arrays; the staging table empties on commit."""
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(_PG_STAGE)
-        with cursor.copy(_PG_COPY) as copy:
-            copy.write(data)
-        cursor.execute(_PG_INSERT)
-        return cursor.rowcount
-    finally:
-        cursor.close()
+    cursor.execute(_PG_STAGE)
+    with cursor.copy(_PG_COPY) as copy:
+        copy.write(data)
+    cursor.execute(_PG_INSERT)
+    return cursor.rowcount
 
 
 _SQLITE_INSERT = ("INSERT INTO prediction_events (" + ", ".join(f'"{c}"' for c in _PG_COLUMNS)

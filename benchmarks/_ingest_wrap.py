@@ -17,20 +17,28 @@ Two numbers per case:
 - *with background work*: the time of a block of calls plus ``monitor.flush()`` (every
   call's column block encoded), blocks of wrapped and bare calls alternating; with one interpreter
   lock the background thread's work competes with the caller, so this is the honest
-  throughput cost.
+  throughput cost;
+- *with HTTP*: the same blocks with the real :class:`HttpSink` posting every frame over a
+  keep-alive loopback connection to a server in another process that reads the body and
+  answers as the stalwart server does, without storing anything: the client's whole cost,
+  HTTP included (the server's ingest is measured on its own in the throughput part).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["EncodingSink", "measure_wrap"]
+__all__ = ["EncodingSink", "discard_server", "measure_wrap"]
 
 SIZES = (1, 100, 1000)
 
@@ -60,6 +68,47 @@ class EncodingSink:
 
     def close(self) -> None:
         return None
+
+
+_DISCARD = r"""
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the stalwart server
+    disable_nagle_algorithm = True  # as uvicorn: no 40 ms delayed-ACK stall per answer
+
+    def do_POST(self):
+        size = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(size)
+        body = json.dumps({"accepted": 0, "duplicates": 0, "replaced": [],
+                           "rejected": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+@contextlib.contextmanager
+def discard_server():
+    """The URL of an HTTP server in another process that reads each POST and answers 200."""
+    proc = subprocess.Popen([sys.executable, "-c", _DISCARD], stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    try:
+        port = int(proc.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def _table(rows: int, seed: int) -> tuple[Any, np.ndarray]:
@@ -123,11 +172,38 @@ def _blocks(bare: Callable[[Any], Any], wrapped: Callable[[Any], Any], X: Any, m
 def measure_wrap(*, seed: int = 0, budget_s: float = 4.0, say: Callable[[str], None] = print,
                  models: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """One row per (model, rows per call): medians in ms and the overhead ratios."""
-    from stalwart.monitoring import Monitor
-
     fitted = _models(seed)
     X_all, _ = _table(1000, seed + 1)
     out = []
+    with discard_server() as url:
+        _measure_all(fitted, X_all, models, budget_s, say, url, out)
+    return out
+
+
+def _with_http(model: Any, X: Any, name: str, url: str, calls: int,
+               blocks: int) -> tuple[float, float]:
+    """Blocks of calls (bare and wrapped alternating) with the real HttpSink posting frames."""
+    from stalwart.monitoring import HttpSink, Monitor
+    monitor = Monitor(HttpSink(url, token="bench"), model=name, model_version="1",
+                      spill_path=None, batch_size=1000, flush_interval=0.05)
+    wrapped = monitor.wrap(model)
+    try:
+        wrapped.predict(X)  # the connection is opened before timing
+        monitor.flush()
+        result = _blocks(model.predict, wrapped.predict, X, monitor, calls, blocks)
+        stats = monitor.stats()
+        if stats["spilled"] or stats["dead_lettered"]:
+            raise RuntimeError(f"the HTTP sink did not acknowledge every batch: {stats}")
+        return result
+    finally:
+        monitor.close()
+
+
+def _measure_all(fitted: dict[str, Any], X_all: Any, models: tuple[str, ...] | None,
+                 budget_s: float, say: Callable[[str], None], url: str,
+                 out: list[dict[str, Any]]) -> None:
+    from stalwart.monitoring import Monitor
+
     for name, model in fitted.items():
         if models is not None and name not in models:
             continue
@@ -154,18 +230,21 @@ def measure_wrap(*, seed: int = 0, budget_s: float = 4.0, say: Callable[[str], N
                 monitor.flush()
             finally:
                 monitor.close()
+            http_bare, http_wrapped = _with_http(model, X, name, url, calls, blocks)
             row = {"model": name, "rows": rows, "repeats": repeats,
                    "bare_ms": bare_ms, "wrapped_ms": wrapped_ms,
                    "overhead": wrapped_ms / bare_ms - 1.0,
                    "block_calls": calls, "blocks": blocks,
                    "bare_block_ms": bare_blk, "wrapped_block_ms": wrapped_blk,
                    "overhead_with_background": wrapped_blk / bare_blk - 1.0,
+                   "http_bare_block_ms": http_bare, "http_wrapped_block_ms": http_wrapped,
+                   "overhead_with_http": http_wrapped / http_bare - 1.0,
                    "events_logged": sink.events, "bytes_encoded": sink.bytes}
             say(f"wrap {name} {rows} rows: bare {bare_ms:.3f} ms, wrapped {wrapped_ms:.3f} ms "
                 f"({row['overhead']:+.1%}); with background {bare_blk:.3f} -> "
-                f"{wrapped_blk:.3f} ms ({row['overhead_with_background']:+.1%})")
+                f"{wrapped_blk:.3f} ms ({row['overhead_with_background']:+.1%}); with HTTP "
+                f"{row['overhead_with_http']:+.1%}")
             out.append(row)
-    return out
 
 
 if __name__ == "__main__":

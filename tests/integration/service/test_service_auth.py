@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from stalwart.exceptions import ParameterError
 from stalwart.service import TokenSet, load_tokens
+from stalwart.store.frames import FRAME_MEDIA_TYPE, encode_frame
 
 EVENT = {"event_id": "w1", "timestamp": "2026-01-01T00:00:00Z", "model": "churn",
          "model_version": "1", "features": {"x": 1.0}, "outputs": {"prediction": 1}}
@@ -20,6 +22,10 @@ WRITES = [
      {"blocks": [{"model": "churn", "model_version": "1", "id_prefix": "cw",
                   "timestamp": "2026-01-01T00:00:00Z", "features": {"x": [1.0]},
                   "outputs": {"prediction": [1]}}]}, "ingest"),
+    ("POST", "/api/v1/events/frames", "/api/v1/events/frames",
+     encode_frame([{"model": "churn", "model_version": "1", "id_prefix": "fw",
+                    "timestamp": "2026-01-01T00:00:00Z", "features": {"x": np.array([1.0])},
+                    "outputs": {"prediction": np.array([1])}}]), "ingest"),
     ("POST", "/api/v1/labels", "/api/v1/labels",
      {"labels": [{"event_id": "w1", "label": 1}]}, "ingest"),
     ("POST", "/api/v1/models", "/api/v1/models", {"name": "churn"}, "admin"),
@@ -45,8 +51,9 @@ READS = ["/api/v1/events?model=churn", "/api/v1/models", "/api/v1/models/churn/v
 
 def _send(client, method, path, body, headers):
     if isinstance(body, bytes):
+        media = FRAME_MEDIA_TYPE if path.endswith("/frames") else "application/octet-stream"
         return client.request(method, path, content=body,
-                              headers={**headers, "content-type": "application/octet-stream"})
+                              headers={**headers, "content-type": media})
     return client.request(method, path, json=body, headers=headers)
 
 
@@ -83,6 +90,8 @@ def test_write_routes_refuse_missing_invalid_and_underscoped_tokens(client, h, m
     for headers in allowed:
         r = _send(client, method, path, body, headers)
         assert r.status_code not in (401, 403), (headers, r.status_code, r.text)
+        if path.endswith("/frames"):  # the frame is well formed: it is stored
+            assert r.status_code == 200 and r.json()["accepted"] + r.json()["duplicates"] == 1
 
 
 @pytest.mark.parametrize("path", READS)

@@ -142,12 +142,59 @@ def test_http_sink_client_errors_are_rejections_with_the_message(status):
 
 
 def test_http_sink_connection_refused_and_timeout_are_transient():
-    with pytest.raises(TransientSinkError, match="ConnectError"):
+    with pytest.raises(TransientSinkError, match="ConnectionRefused"):
         HttpSink(f"http://127.0.0.1:{free_port()}", token="t").send_events([{"event_id": "a"}])
     with Receiver() as rx:
         rx.hang = 5
-        with pytest.raises(TransientSinkError, match="Timeout"):
+        with pytest.raises(TransientSinkError, match="TimeoutError"):
             HttpSink(rx.url, token="t", timeout=0.2).send_events([{"event_id": "a"}])
+
+
+def test_http_sink_keeps_one_connection_and_reopens_one_the_server_closed():
+    """Keep-alive: one connection for many batches; when the server closes it while idle
+    (as uvicorn does after its keep-alive timeout) the next batch opens a new one."""
+    import socketserver
+    from http.server import BaseHTTPRequestHandler
+
+    connections, posts = [], []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            connections.append(self.client_address)
+
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            posts.append((self.path, self.headers["Authorization"], json.loads(body)))
+            data = b'{"accepted": 1}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            # every third answer, drop the connection silently (no Connection: close)
+            self.close_connection = len(posts) % 3 == 0
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        sink = HttpSink(f"http://127.0.0.1:{server.server_address[1]}/prefix", token="tk")
+        for i in range(7):
+            assert sink.send_events([{"event_id": f"e{i}"}]) == []
+        sink.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [p[2]["events"][0]["event_id"] for p in posts] == [f"e{i}" for i in range(7)]
+    assert {p[0] for p in posts} == {"/prefix/api/v1/events"}
+    assert {p[1] for p in posts} == {"Bearer tk"}
+    assert len(connections) == 3  # 7 batches: a new connection after answers 3 and 6
 
 
 @pytest.mark.parametrize("kwargs", [{"base_url": "127.0.0.1:80", "token": "t"},

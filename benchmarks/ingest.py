@@ -81,11 +81,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="comma-separated: sqlite, postgresql")
     p.add_argument("--pg-url", default=PG_URL, help="PostgreSQL database (a schema is made)")
     p.add_argument("--clients", type=int, default=4, help="client processes")
-    p.add_argument("--workers", type=int, default=4, help="uvicorn worker processes")
+    p.add_argument("--workers", type=int, default=2,
+                   help="uvicorn worker processes (default: one per core of the 2-core "
+                        "machine the section is measured on)")
     p.add_argument("--batch", default="1000,250",
                    help="comma-separated events per POST: one load run per size (the first "
                         "is the headline and the baselines' size)")
-    p.add_argument("--rates", default="20000",
+    p.add_argument("--rates", default="20000,25000",
                    help="comma-separated offered events/s of the open-loop runs (all clients "
                         "together; 0 or empty: none)")
     p.add_argument("--open-batch", type=int, default=500,

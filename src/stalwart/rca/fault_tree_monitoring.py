@@ -145,7 +145,11 @@ def failure_counts_from_windows(windows: Iterable[Any], condition: ComponentCond
 
 def _monitor_for(store: Any, condition: ComponentCondition, model: str | None) -> str:
     if condition.monitor is not None:
-        record = store.monitor(condition.monitor)  # DataError when it is not saved
+        try:
+            record = store.monitor(condition.monitor)
+        except DataError as exc:
+            raise DataError(f"monitor of component {condition.component!r}",
+                            expected=exc.expected, got=exc.got, fix=exc.fix) from None
         if model is not None and record.model != model:
             raise ParameterError(f"monitor of component {condition.component!r}",
                                  expected=f"a monitor of model {model!r}",

@@ -21,7 +21,7 @@ Severities map onto alert severities as ``critical``/``high`` -> ``critical``, `
 >>> esc = Escalation.create("churn", event_id="e1", severity="high", customer="acme",
 ...                         expected=1, reported_at="2026-03-01T08:00:00Z", policy=policy)
 >>> esc.due_at.isoformat()
-'2026-03-02T08:00:00'
+'2026-03-02T08:00:00+00:00'
 >>> esc.breached("2026-03-02T07:00:00"), esc.time_left("2026-03-02T07:00:00")
 (False, datetime.timedelta(seconds=3600))
 >>> report = check_slas([esc], "2026-03-02T09:30:00", policy=policy)
@@ -57,8 +57,9 @@ ALERT_SEVERITY: Mapping[str, str] = {"critical": "critical", "high": "critical",
 
 
 def _when(value: Any, what: str) -> dt.datetime:
-    """A datetime or ISO string as naive UTC, the store's convention."""
-    return to_utc(value, what)
+    """A datetime or ISO string as an aware UTC datetime (naive input is taken as UTC), as
+    the store's records hold them."""
+    return to_utc(value, what).replace(tzinfo=dt.timezone.utc)
 
 
 def _hours(delta: dt.timedelta) -> float:
@@ -102,7 +103,7 @@ class SLAPolicy(FieldsJSON):
         return dt.timedelta(hours=self.hours[severity])
 
     def due_at(self, severity: str, reported_at: Any) -> dt.datetime:
-        """``reported_at`` plus the hours allowed for ``severity`` (naive UTC)."""
+        """``reported_at`` plus the hours allowed for ``severity`` (UTC)."""
         return _when(reported_at, "reported_at") + self.allowed(severity)
 
 
@@ -118,8 +119,8 @@ def _check_severity(severity: Any) -> str:
 class Escalation(FieldsJSON):
     """One reported bad prediction; the columns of the store's ``escalations`` table.
 
-    Exactly one of ``event_id`` (a stored event) and ``payload`` (the features, for a
-    prediction that was never logged) names the prediction. Times are naive UTC.
+    ``event_id`` (a stored event) or ``payload`` (the features, for a prediction that was
+    never logged) names the prediction. Times are aware UTC datetimes.
     """
 
     model: str
@@ -144,9 +145,9 @@ class Escalation(FieldsJSON):
         if self.status not in STATUSES:
             raise ParameterError("escalation status", expected=f"one of {STATUSES}",
                                  got=repr(self.status), fix="use 'open' for a new escalation")
-        if (self.event_id is None) == (self.payload is None):
-            raise DataError("escalated prediction", expected="exactly one of event_id (a "
-                            "stored event) and payload (its features)",
+        if self.event_id is None and self.payload is None:
+            raise DataError("escalated prediction", expected="event_id (a stored event) or "
+                            "payload (its features)",
                             got=f"event_id={self.event_id!r}, payload={self.payload!r}"[:200],
                             fix="pass event_id='...' or payload={'feature': value, ...}")
         if self.payload is not None and not isinstance(self.payload, Mapping):

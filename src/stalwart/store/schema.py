@@ -4,7 +4,7 @@ Timestamps are stored as naive UTC (``DateTime`` without a time zone) on both di
 so comparisons and ordering agree; the Python API hands back UTC-aware values.
 
 >>> sorted(metadata.tables)[:3]
-['alerts', 'channels', 'labels']
+['alerts', 'channels', 'customer_pins']
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        String, Text, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, DateTime, Float, ForeignKey, ForeignKeyConstraint, Index,
+                        Integer, LargeBinary, MetaData, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Alert", "Base", "Channel", "Event", "Label", "Model", "ModelVersion", "Monitor",
-           "MonitorState", "ReferenceProfile", "ReviewItem", "WindowResult", "metadata"]
+__all__ = ["Alert", "Base", "Channel", "CustomerPin", "Escalation", "Event", "Label", "Model",
+           "ModelAlias", "ModelVersion", "Monitor", "MonitorState", "ReferenceProfile",
+           "ReviewItem", "RuleCounter", "RuleSet", "WindowResult", "metadata"]
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
@@ -153,3 +154,84 @@ class ReviewItem(Base):
     resolved_at: Mapped[dt.datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(200))
     resolution: Mapped[Any | None] = mapped_column(JSON)
+
+
+# -- issue 6 (migration 0003): model lifecycle and escalations ---------------------------------
+# JSON columns that may be absent are SQL NULL (none_as_null), not the JSON value null.
+_JSON_OR_NULL = JSON(none_as_null=True)
+
+
+class ModelAlias(Base):
+    """A named pointer to a registered version (champion, challenger, shadow, or free text);
+    the foreign key keeps it from naming a version that was never registered."""
+
+    __tablename__ = "model_aliases"
+    __table_args__ = (ForeignKeyConstraint(["model", "version"],
+                                           ["model_versions.model", "model_versions.version"],
+                                           name="fk_model_aliases_version_model_versions"),)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class CustomerPin(Base):
+    """A customer kept on one version of a model until it chooses to move."""
+
+    __tablename__ = "customer_pins"
+    __table_args__ = (ForeignKeyConstraint(["model", "version"],
+                                           ["model_versions.model", "model_versions.version"],
+                                           name="fk_customer_pins_version_model_versions"),)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(200))
+    pinned_at: Mapped[dt.datetime]
+    pinned_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RuleSet(Base):
+    """One saved version of a model's hot-fix rule layer (the document is opaque here)."""
+
+    __tablename__ = "rule_sets"
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    document: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RuleCounter(Base):
+    """Running hit counters of one rule (incremented atomically by ``add_rule_hits``)."""
+
+    __tablename__ = "rule_counters"
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    hits: Mapped[int] = mapped_column(BigInteger)
+    changed: Mapped[int] = mapped_column(BigInteger)
+    rejected: Mapped[int] = mapped_column(BigInteger)
+    routed: Mapped[int] = mapped_column(BigInteger)
+    last_hit_at: Mapped[dt.datetime | None]
+
+
+class Escalation(Base):
+    """A reported bad prediction with its SLA clock (``due_at``) and, later, its analysis."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (Index("ix_escalations_model_status", "model", "status"),
+                      Index("ix_escalations_status_due_at", "status", "due_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(_JSON_OR_NULL)
+    severity: Mapped[str] = mapped_column(String(20))
+    customer: Mapped[str | None] = mapped_column(String(200))
+    expected: Mapped[Any | None] = mapped_column(_JSON_OR_NULL)
+    reported_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    resolved_at: Mapped[dt.datetime | None]
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(_JSON_OR_NULL)
+    note: Mapped[str | None] = mapped_column(Text)

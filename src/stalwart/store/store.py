@@ -20,12 +20,15 @@ from sqlalchemy.engine import Engine
 
 from . import alerts as _alerts
 from . import event_queries as _queries
+from . import escalations as _esc
 from . import events as _events
 from . import labels as _labels
 from . import monitors as _monitors
 from . import references as _refs
 from . import review as _review
+from . import rule_sets as _rules
 from . import state as _state
+from . import versions_registry as _registry
 from .engine import create_store_engine, migrate
 
 __all__ = ["Store", "open_store"]
@@ -201,3 +204,86 @@ class Store:
 
     def resolve_review(self, item_id: int, *, label: Any, by: str) -> _review.ReviewRecord:
         return _review.resolve_review(self.engine, item_id, label=label, by=by)
+
+    # model aliases and customer pins (migration 0003)
+    def set_alias(self, model: str, alias: str, version: str, *,
+                  by: str | None = None) -> _registry.AliasRecord:
+        return _registry.set_alias(self.engine, model, alias, version, by=by)
+
+    def alias(self, model: str, alias: str) -> _registry.AliasRecord:
+        return _registry.alias(self.engine, model, alias)
+
+    def aliases(self, model: str) -> tuple[_registry.AliasRecord, ...]:
+        return _registry.aliases(self.engine, model)
+
+    def delete_alias(self, model: str, alias: str) -> bool:
+        return _registry.delete_alias(self.engine, model, alias)
+
+    def promote_version(self, model: str, version: str, *, alias: str = "champion",
+                        by: str | None = None,
+                        release: Iterable[str] = ("challenger", "shadow")) -> str | None:
+        return _registry.promote_version(self.engine, model, version, alias_name=alias, by=by,
+                                         release=release)
+
+    def pin_customer(self, model: str, customer: str, version: str, *, by: str | None = None,
+                     note: str | None = None) -> _registry.PinRecord:
+        return _registry.pin_customer(self.engine, model, customer, version, by=by, note=note)
+
+    def unpin_customer(self, model: str, customer: str) -> bool:
+        return _registry.unpin_customer(self.engine, model, customer)
+
+    def customer_pin(self, model: str, customer: str) -> _registry.PinRecord | None:
+        return _registry.customer_pin(self.engine, model, customer)
+
+    def customer_pins(self, model: str, *, version: str | None = None,
+                      customers: Iterable[str] | None = None
+                      ) -> tuple[_registry.PinRecord, ...]:
+        return _registry.customer_pins(self.engine, model, version=version, customers=customers)
+
+    # hot-fix rule sets and their hit counters (migration 0003)
+    def save_rule_set(self, model: str, document: dict[str, Any], *, by: str | None = None,
+                      note: str | None = None) -> _rules.RuleSetRecord:
+        return _rules.save_rule_set(self.engine, model, document, by=by, note=note)
+
+    def rule_set(self, model: str, *, version: int | None = None) -> _rules.RuleSetRecord:
+        return _rules.rule_set(self.engine, model, version=version)
+
+    def rule_sets(self, model: str) -> tuple[_rules.RuleSetRecord, ...]:
+        return _rules.rule_sets(self.engine, model)
+
+    def add_rule_hits(self, model: str, hits: dict[str, dict[str, int]], *, at: Any = None
+                      ) -> tuple[_rules.RuleCounterRecord, ...]:
+        return _rules.add_rule_hits(self.engine, model, hits, at=at)
+
+    def rule_counters(self, model: str, *, rule_ids: list[str] | None = None
+                      ) -> tuple[_rules.RuleCounterRecord, ...]:
+        return _rules.rule_counters(self.engine, model, rule_ids=rule_ids)
+
+    # escalations (migration 0003)
+    def add_escalation(self, model: str, *, severity: str, due_at: Any,
+                       event_id: str | None = None, payload: dict[str, Any] | None = None,
+                       customer: str | None = None, expected: Any = None,
+                       reported_at: Any = None, note: str | None = None
+                       ) -> _esc.EscalationRecord:
+        return _esc.add_escalation(self.engine, model, severity=severity, due_at=due_at,
+                                   event_id=event_id, payload=payload, customer=customer,
+                                   expected=expected, reported_at=reported_at, note=note)
+
+    def escalation(self, escalation_id: int) -> _esc.EscalationRecord:
+        return _esc.escalation(self.engine, escalation_id)
+
+    def escalations(self, *, model: str | None = None, status: str | None = None,
+                    customer: str | None = None, severity: str | None = None,
+                    limit: int | None = None) -> tuple[_esc.EscalationRecord, ...]:
+        return _esc.escalations(self.engine, model=model, status=status, customer=customer,
+                                severity=severity, limit=limit)
+
+    def update_escalation(self, escalation_id: int, *, status: str | None = None,
+                          analysis: Any = _esc._UNSET, note: Any = _esc._UNSET,
+                          at: Any = None) -> _esc.EscalationRecord:
+        return _esc.update_escalation(self.engine, escalation_id, status=status,
+                                      analysis=analysis, note=note, at=at)
+
+    def overdue_escalations(self, *, now: Any = None, model: str | None = None
+                            ) -> tuple[_esc.EscalationRecord, ...]:
+        return _esc.overdue_escalations(self.engine, now=now, model=model)

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..._config import Settings
-from ...data import Dataset
+from ...data import Dataset, Schema
 from ...exceptions import DataError, ParameterError
 from ..check import CheckContext
 from ..result import SuiteResult
@@ -76,8 +76,10 @@ def run_promotion_suite(suite: Suite, comparison: Mapping[str, Any], *,
     settings = settings or Settings.from_env()
     summary = None
     if data is None:
-        data = Dataset.from_any(pd.DataFrame({"y_true": pd.Series([], dtype=object)}),
-                                target="y_true", name="version comparison", allow_empty=True)
+        # a zero-row stand-in whose schema names the label column (the checks need one)
+        schema = Schema.infer(pd.DataFrame({"y_true": [0]}), target="y_true")
+        data = Dataset.from_any(pd.DataFrame({"y_true": pd.Series([], dtype="int64")}),
+                                schema=schema, name="version comparison", allow_empty=True)
         summary = {"name": "version comparison", "n_rows": comparison["overall"]["n_rows"],
                    "n_columns": None, "fingerprint": None, "target": None}
     ctx = CheckContext(data=data, random_state=int(comparison.get("random_state", 0)))

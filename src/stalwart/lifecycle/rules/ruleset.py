@@ -69,11 +69,11 @@ def match_class(value: Any, classes: Sequence[Any], where: str) -> Any:
     write ``1`` and ``"1"`` alike); a value no class matches is a ParameterError."""
     for c in classes:
         if type(c) is type(value) and c == value:
-            return c
+            return _plain(c)
     for c in classes:
         if str(c) == str(value) or (isinstance(value, (int, float)) and not isinstance(
                 c, (str, bool)) and c == value):
-            return c
+            return _plain(c)
     raise ParameterError(where, expected=f"one of the model's classes {[_plain(c) for c in classes]}",
                          got=repr(value), fix="override to a class the model knows, or use a "
                          "review action")

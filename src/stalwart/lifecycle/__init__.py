@@ -5,12 +5,17 @@ from .comparison import (ScopeComparison, VersionComparison, compare_frame, comp
 from .compatibility import (CompatibilityMetrics, FlipMatrix, ShadowAgreement,
                             compatibility_metrics, flip_matrix, negative_flip_matrix,
                             shadow_agreement)
+from .registry import ModelRegistry
+from .shadow import PinnedRouter, ShadowModel
 
 __all__ = [
     "CompatibilityMetrics",
     "FlipMatrix",
+    "ModelRegistry",
+    "PinnedRouter",
     "ScopeComparison",
     "ShadowAgreement",
+    "ShadowModel",
     "VersionComparison",
     "compare_frame",
     "compare_models",

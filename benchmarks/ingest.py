@@ -248,11 +248,9 @@ def run_store(store: str, args: argparse.Namespace, folder: Path) -> dict[str, A
         proc, server = _start_server(url, workers=args.workers, log=folder / f"{store}.log",
                                      tokens=tokens)
         try:
-            out["runs"] = {}
-            for batch in args.batches:
-                s = out["runs"][str(batch)] = _drive(
-                    server, args, run=f"{store}-{batch}-{uuid.uuid4().hex[:6]}", batch=batch)
-                _say(f"{store}, closed loop, batches of {batch}: {_line(s)}")
+            # the open loop first, the target's rate first: saturating the store before it
+            # leaves PostgreSQL vacuuming and checkpointing the rows just written, work the
+            # next run would share the two cores with
             out["open"] = {}
             for rate in args.rates:
                 s = out["open"][f"{rate:g}"] = _drive(
@@ -260,6 +258,11 @@ def run_store(store: str, args: argparse.Namespace, folder: Path) -> dict[str, A
                     batch=args.open_batch, rate=rate)
                 _say(f"{store}, open loop at {rate:,.0f} events/s, batches of "
                      f"{args.open_batch}: {_line(s)}")
+            out["runs"] = {}
+            for batch in args.batches:
+                s = out["runs"][str(batch)] = _drive(
+                    server, args, run=f"{store}-{batch}-{uuid.uuid4().hex[:6]}", batch=batch)
+                _say(f"{store}, closed loop, batches of {batch}: {_line(s)}")
         finally:
             _stop(proc)
         out["server"] = out["runs"][str(args.batch)]

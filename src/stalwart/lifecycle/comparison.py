@@ -91,8 +91,9 @@ class VersionComparison:
         for scope in self.segments:
             if str(scope.segment) == str(value):
                 return scope
-        raise ParameterError("segment", expected=f"one of {[s.segment for s in self.segments][:20]}",
-                             got=repr(value), fix="ask for a segment present in the data")
+        known = [s.segment for s in self.segments][:20]
+        raise ParameterError("segment", expected=f"one of {known}", got=repr(value),
+                             fix="ask for a segment present in the data")
 
     def summary(self) -> str:
         m = self.overall.metrics
@@ -342,7 +343,8 @@ def _page(result: VersionComparison) -> str:
     parts.append(f"<h2>Overall</h2><table><tr><th>metric</th><th>estimate</th>"
                  f"<th>low ({level})</th><th>high</th></tr>{rows}</table>")
     if result.segments:
-        head = "".join(f"<th>{escape(k)}</th>" for k in ("rows",) + _SHOWN)
+        head = "".join(f"<th>{escape(k)}</th>" for k in ("rows", "accuracy change", "churn",
+                                                          "NFR", "PFR", "BTC", "BEC"))
         body = "".join(
             f"<tr{' class=small' if s.small else ''}><th>{escape(str(s.segment))}"
             f"{' (few rows)' if s.small else ''}</th>{cell(s.metrics.n_rows)}"
@@ -355,10 +357,10 @@ def _page(result: VersionComparison) -> str:
         for key, label in (("negative_flip_rate", "Negative flip rate"),
                            ("backward_trust_compatibility", "Backward trust compatibility")):
             values = [getattr(s.metrics, key) for s in result.segments]
-            parts.append(render_svg(Chart("bar", f"{label} per {result.segment_column or 'segment'}",
+            column = result.segment_column or "segment"
+            parts.append(render_svg(Chart("bar", f"{label} per {column}",
                                           {"labels": names, "values": values},
-                                          x_label=result.segment_column or "segment",
-                                          y_label=key)))
+                                          x_label=column, y_label=key)))
     for matrix in (result.overall.flips, result.overall.negative_flips):
         if matrix is None:
             continue

@@ -362,7 +362,8 @@ def _labels_for(h1: np.ndarray, h2: np.ndarray, classes: Sequence[Any] | None) -
     known = _sorted(_plain(v) for v in classes)
     extra = [v for v in seen if v not in set(known)]
     if extra:
-        raise DataError("label sets of the two versions", expected=f"classes among {list(known)[:20]}",
+        raise DataError("label sets of the two versions",
+                        expected=f"classes among {list(known)[:20]}",
                         got=f"predictions of classes {extra[:20]}",
                         fix="pass classes=[...] listing every class either version predicts")
     return known

@@ -58,7 +58,8 @@ def test_tim_and_jim():
     neg = negative_flip_matrix(y, old, new)
     assert neg.count("Tim", "Jim") == 2 and neg.total == 2
     m = compatibility_metrics(y, old, new)
-    assert m.negative_flip_rate == pytest.approx(2 / 5) and m.positive_flip_rate == pytest.approx(1 / 5)
+    assert m.negative_flip_rate == pytest.approx(2 / 5)
+    assert m.positive_flip_rate == pytest.approx(1 / 5)
 
 
 @pytest.mark.parametrize("seed", range(200))

@@ -23,7 +23,7 @@ __all__ = ["faulttree_command"]
 
 
 def _read_tree(path: str):  # noqa: ANN202 - returns a FaultTree (imported lazily)
-    from ..rca.fault_tree import FaultTree
+    from ..rca import FaultTree
 
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -75,9 +75,8 @@ def analyse_command(tree: str, fmt: str, out: str | None, store_url: str | None,
                     level: float) -> None:
     """Exact top-event probability, rare-event and min-cut bounds, minimal cut sets and
     importance measures of the fault tree in TREE (JSON)."""
-    from ..rca.fault_tree_analysis import analyse_fault_tree
-    from ..rca.fault_tree_monitoring import (estimate_failure_probabilities,
-                                             failure_counts_from_store)
+    from ..rca import (analyse_fault_tree, estimate_failure_probabilities,
+                       failure_counts_from_store)
 
     parsed = _read_tree(tree)
     estimates = ()

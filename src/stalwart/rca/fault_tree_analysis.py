@@ -17,7 +17,7 @@ engineer expects them:
   ``P(top | e) / P(top)`` and risk reduction worth ``P(top) / P(top | not e)``.
   A ratio whose denominator is 0 is None.
 
->>> from stalwart.rca.fault_tree import BasicEvent, FaultTree, Gate
+>>> from stalwart.rca import BasicEvent, FaultTree, Gate
 >>> tree = FaultTree(top="top", events=[BasicEvent("a", 0.1), BasicEvent("b", 0.2),
 ...                                     BasicEvent("c", 0.3)],
 ...                  gates=[Gate("top", "or", ["g1", "g2"]), Gate("g1", "and", ["a", "b"]),

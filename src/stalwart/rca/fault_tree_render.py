@@ -9,8 +9,8 @@ cue. A basic event shared by several gates is drawn under each of them and marke
 "shared"; a gate reached a second time is drawn once and referred to by a transfer
 triangle afterwards.
 
->>> from stalwart.rca.fault_tree import BasicEvent, FaultTree, Gate
->>> from stalwart.rca.fault_tree_analysis import analyse_fault_tree
+>>> from stalwart.rca import BasicEvent, FaultTree, Gate
+>>> from stalwart.rca import analyse_fault_tree
 >>> tree = FaultTree(top="t", events=[BasicEvent("a <x>", 0.1), BasicEvent("b", 0.2)],
 ...                  gates=[Gate("t", "and", ["a <x>", "b"])])
 >>> page = analyse_fault_tree(tree).to_html()

@@ -16,8 +16,10 @@ registered with ``store.register_version`` (checked, and a foreign key keeps it 
 '1'
 >>> store.promote_version("churn", "2")  # returns the alias's previous version
 '1'
->>> {a.alias: a.version for a in store.aliases("churn")}, store.customer_pin("churn", "acme").version
-({'champion': '2'}, '1')
+>>> {a.alias: a.version for a in store.aliases("churn")}
+{'champion': '2'}
+>>> store.customer_pin("churn", "acme").version  # a pinned customer stays
+'1'
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def test_a_0001_database_upgrades_in_place(store_url):
     try:
         with store.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
-            assert head_revision() == "0002"
+            assert head_revision() == "0003"
             assert "monitor_state" in sa.inspect(conn).get_table_names()
             # the ORM model matches the migrated schema exactly
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []

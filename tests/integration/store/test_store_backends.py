@@ -28,7 +28,7 @@ def test_migrations_fresh_then_reopen(store_url):
     with first.engine.connect() as conn:
         rev = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
         tables = set(sa.inspect(conn).get_table_names())
-    assert rev == head_revision() == "0002"
+    assert rev == head_revision() == "0003"
     assert {"prediction_events", "labels", "alerts", "review_items", "window_results",
             "monitors", "channels", "models", "model_versions",
             "reference_profiles", "monitor_state"} <= tables

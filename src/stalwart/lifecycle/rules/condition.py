@@ -48,9 +48,10 @@ import pandas as pd
 
 from ...exceptions import DataError, ParameterError, SchemaError
 
-__all__ = ["MAX_CONDITION_LENGTH", "RuleCondition", "column_kinds", "series_kind"]
+__all__ = ["MAX_CONDITION_LENGTH", "MAX_DEPTH", "RuleCondition", "column_kinds", "series_kind"]
 
 MAX_CONDITION_LENGTH = 2000
+MAX_DEPTH = 64  # nesting levels; the evaluator recurses once per level
 MISSING = "missing"
 _EXPECTED = ("comparisons, and/or/not, in, is missing and arithmetic on columns and literals")
 
@@ -135,6 +136,10 @@ class RuleCondition:
             raise ParameterError(f"rule condition {text!r}", expected="a shallow expression",
                                  got="an expression too deeply nested to parse",
                                  fix="simplify the condition") from None
+        if _depth(tree.body) > MAX_DEPTH:
+            raise ParameterError(f"rule condition {text[:60]!r}...", expected=f"at most "
+                                 f"{MAX_DEPTH} levels of nesting", got="a deeper expression",
+                                 fix="simplify the condition or split it into several rules")
         names: set[str] = set()
         _Whitelist(text, quoted, names).check_boolean(tree.body)
         return cls(text, frozenset(names), tree, quoted)
@@ -166,6 +171,17 @@ class RuleCondition:
             raise DataError(f"rule condition {self.text!r}", expected="values its operators "
                             "can compare or compute", got=f"{type(exc).__name__}: {exc}",
                             fix="check the column types the condition reads") from None
+
+
+def _depth(root: ast.AST) -> int:
+    """Nesting depth, measured without recursion (the tree may be deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _unquote(text: str) -> tuple[str, dict[str, str]]:

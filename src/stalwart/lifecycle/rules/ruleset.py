@@ -36,10 +36,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...exceptions import DataError, ParameterError
+from ...exceptions import DataError, ModelError, ParameterError
 from .application import RuleApplication
 from .condition import column_kinds, series_kind
-from .outputs import as_frame, as_proba, rule_table, table_kinds
+from .outputs import PROBA, as_frame, as_proba, rule_table, table_kinds
 from .rule import Rule
 
 __all__ = ["RuleSet", "match_class", "today"]
@@ -176,6 +176,13 @@ class RuleSet:
         has_proba = classes is not None if has_proba is None else has_proba
         table = table_kinds(kinds, classes, prediction_kind=prediction_kind, has_proba=has_proba)
         for rule in self.rules:
+            wanted = sorted(n for n in rule.parsed.names - set(kinds)
+                            if n == PROBA or n.startswith(f"{PROBA}_"))
+            if wanted and not has_proba:
+                raise ModelError(f"rule {rule.id!r} condition", expected="class probabilities "
+                                 f"for {wanted}", got="none (the model has no predict_proba, "
+                                 "or proba=None)", fix="pass proba=, or drop probabilities "
+                                 "from the rule")
             rule.parsed.check(table, where=f"rule {rule.id!r} condition")
             self._check_action(rule, classes, table["prediction"])
         return self
@@ -232,6 +239,7 @@ class RuleSet:
             raise DataError("predictions", expected=f"one per input row ({n})",
                             got=f"shape {pred.shape}", fix="pass the model's outputs for X")
         probs, classes = as_proba(proba, classes, n)
+        classes = _align_classes(classes, pred)
         active = [r for r in self.rules if r.active(on)]
         self.validate(column_kinds(frame), classes=classes, has_proba=probs is not None,
                       prediction_kind=series_kind(pd.Series(pred)) if n else None)
@@ -284,6 +292,18 @@ def _outcome(ruleset: RuleSet, active: list[Rule], fired: np.ndarray, pred: np.n
         changed=_positions(changed), routed=_positions(routed), rejected=_positions(rejected),
         active=tuple(r.id for r in active),
         expired=tuple(r.id for r in ruleset.rules if not r.active(on)))
+
+
+def _align_classes(classes: tuple[Any, ...] | None, pred: np.ndarray
+                   ) -> tuple[Any, ...] | None:
+    """Class names read from column headers are text; where a prediction's text equals a
+    class name, the class takes the prediction's value (``"1"`` becomes ``1``), so overrides
+    and the changed counts compare like with like."""
+    if classes is None:
+        return None
+    seen = {str(v): _plain(v) for v in pd.unique(pd.Series(pred, dtype=object).dropna())}
+    return tuple(seen.get(str(c), _plain(c)) if isinstance(c, str) else _plain(c)
+                 for c in classes)
 
 
 def _positions(mask: np.ndarray) -> tuple[int, ...]:

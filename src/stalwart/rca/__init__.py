@@ -1,17 +1,26 @@
 """When it fails: escalations with SLAs, root-cause analysis, failure attribution, error
 analysis at scale and fault trees."""
 
+from .analysis import RootCauseAnalyser, analyse_prediction
+from .attribution import CAUSES, Attribution, Cause, DecisionStep, Thresholds, attribute
 from .desk import EscalationDesk, EscalationStore
 from .error_analysis import ErrorAnalysis, ErrorHeatmap, analyse_errors, analyse_errors_in_store
 from .escalation import ALERT_SEVERITY, DEFAULT_SLA_HOURS, Escalation, SLAPolicy, SLAReport
 from .escalation import SEVERITIES as ESCALATION_SEVERITIES
 from .escalation import STATUSES as ESCALATION_STATUSES
 from .escalation import check_slas
+from .local_explanation import explain_locally
+from .neighbours import NeighbourIndex
 from .publicity import PublicityDetector, PublicityScan, PublicityVerdict, raise_publicity
+from .report import RCAReport
 
 __all__ = [
     "ALERT_SEVERITY",
+    "Attribution",
+    "CAUSES",
+    "Cause",
     "DEFAULT_SLA_HOURS",
+    "DecisionStep",
     "ESCALATION_SEVERITIES",
     "ESCALATION_STATUSES",
     "ErrorAnalysis",
@@ -19,13 +28,20 @@ __all__ = [
     "Escalation",
     "EscalationDesk",
     "EscalationStore",
+    "NeighbourIndex",
     "PublicityDetector",
     "PublicityScan",
     "PublicityVerdict",
+    "RCAReport",
+    "RootCauseAnalyser",
     "SLAPolicy",
     "SLAReport",
+    "Thresholds",
     "analyse_errors",
     "analyse_errors_in_store",
+    "analyse_prediction",
+    "attribute",
     "check_slas",
+    "explain_locally",
     "raise_publicity",
 ]

@@ -177,20 +177,22 @@ def sla_command(store: Any, fmt: str, model: str | None, now: str | None,
               help="Quantile bins per numeric feature in the heatmaps.")
 @click.option("--max-pairs", type=int, default=6, show_default=True,
               help="Feature-pair heatmaps kept (hottest first).")
+@click.option("--sample", type=int, default=None,
+              help="Analyse a seeded random sample of at most this many rows [default: all].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the report here: HTML, or JSON for a .json name.")
 @clean_errors
 @_with_store
 def errors_command(store: Any, fmt: str, model: str, start: str, end: str, prediction: str,
                    max_depth: int, min_samples_leaf: int, n_bins: int, max_pairs: int,
-                   out: str | None) -> None:
+                   sample: int | None, out: str | None) -> None:
     """Error tree and feature-pair heatmaps of the labelled events in [start, end)."""
     from ..rca import analyse_errors_in_store
     from ..reports.writing import write_text_atomic
 
     result = analyse_errors_in_store(store, model, start, end, prediction=prediction,
                                      max_depth=max_depth, min_samples_leaf=min_samples_leaf,
-                                     n_bins=n_bins, max_pairs=max_pairs)
+                                     n_bins=n_bins, max_pairs=max_pairs, sample=sample)
     doc = result.to_dict()
     if out:
         content = (json.dumps(doc, sort_keys=True) if out.lower().endswith(".json")
@@ -209,6 +211,7 @@ def errors_command(store: Any, fmt: str, model: str, start: str, end: str, predi
         lines.append(f"hottest cell {hot['y_condition']} and {hot['x_condition']}: "
                      f"{hot['rows']:,} rows, error rate {hot['error_rate']:.2%}, "
                      f"coverage {hot['error_coverage']:.2%}")
+    lines += [f"note: {n}" for n in result.notes]
     if out:
         lines.append(f"report written to {out}")
     click.echo("\n".join(lines))

@@ -89,6 +89,10 @@ def test_errors_finds_the_planted_region_and_writes_html(store_url, tmp_path):
     doc = json.loads(_run("errors", "--store", url, "--model", "m", "--start", "2026-01-01",
                           "--end", "2026-01-02", "--format", "json").output)
     assert doc["n_errors"] == n_wrong
+    sampled = _run("errors", "--store", url, "--model", "m", "--start", "2026-01-01",
+                   "--end", "2026-01-02", "--sample", "100", "--min-samples-leaf", "5")
+    assert sampled.exit_code == 0 and "100 labelled rows" in sampled.output
+    assert "note: a random sample of 100 of 300 rows" in sampled.output
     empty = _run("errors", "--store", url, "--model", "m", "--start", "2027-01-01",
                  "--end", "2027-01-02")
     assert empty.exit_code == 2 and "labelled" in empty.output

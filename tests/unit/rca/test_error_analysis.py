@@ -97,6 +97,10 @@ def test_options_pairs_and_json(planted):
     assert doc["options"]["n_bins"] == 4 and doc["leaves"][0]["error_rate"] >= \
         doc["leaves"][-1]["error_rate"]
     assert analyse_errors(df, max_pairs=0).heatmaps == ()
+    sampled = analyse_errors(df, sample=1000, random_state=3)
+    assert sampled.n_rows == 1000 and "1,000 of 4,000" in sampled.notes[0]
+    assert sampled.n_errors == analyse_errors(
+        df.iloc[np.sort(np.random.default_rng(3).choice(4000, 1000, replace=False))]).n_errors
 
 
 def test_labels_typed_as_text_compare_with_numeric_predictions():

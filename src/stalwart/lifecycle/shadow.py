@@ -37,21 +37,6 @@ from .compatibility import ShadowAgreement, shadow_agreement
 __all__ = ["PinnedRouter", "ShadowModel"]
 
 
-class _AsVersion:
-    """``monitor`` seen with another ``model_version``: ``MonitoredModel`` reads ``model``
-    and ``model_version`` from its monitor and queues through ``_enqueue``, so the shadow's
-    rows reuse the monitor's queue, batching and spill file under the shadow's version.
-    (``Monitor`` has no public per-call version; this keeps one Monitor per process.)"""
-
-    def __init__(self, monitor: Any, version: str) -> None:
-        self._monitor = monitor
-        self.model = monitor.model
-        self.model_version = version
-
-    def _enqueue(self, kind: str, item: Any, rows: int) -> None:
-        self._monitor._enqueue(kind, item, rows)
-
-
 def _has(model: Any, method: str) -> bool:
     return callable(getattr(model, method, None))
 
@@ -118,7 +103,7 @@ class ShadowModel:
                                      got=repr(self.shadow_version),
                                      fix="pass shadow_version='v2' with monitor=")
             from ..monitoring.wrap import MonitoredModel
-            scorer = MonitoredModel(self.shadow, _AsVersion(self.monitor, self.shadow_version),
+            scorer = MonitoredModel(self.shadow, self.monitor, model_version=self.shadow_version,
                                     feature_names=self.feature_names)
         self._scorer = scorer
         self._kept: list[tuple[np.ndarray, np.ndarray]] = []

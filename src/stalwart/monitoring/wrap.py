@@ -101,11 +101,14 @@ class MonitoredModel:
 
     ``with_proba=True`` makes ``predict`` also call ``predict_proba`` to log
     probabilities (one more model call). ``feature_names`` names the columns of arrays
-    (default: the model's ``feature_names_in_``, else ``x0, x1, ...``).
+    (default: the model's ``feature_names_in_``, else ``x0, x1, ...``). ``model_version``
+    logs the rows under another version of the monitor's model (a shadow or challenger
+    scored beside the live one, through the same queue and spill file).
     """
 
     def __init__(self, model: Any, monitor: Any, *, feature_names: Sequence[str] | None = None,
-                 segment: str | None = None, with_proba: bool = False) -> None:
+                 segment: str | None = None, with_proba: bool = False,
+                 model_version: str | None = None) -> None:
         if not callable(getattr(model, "predict", None)):
             raise ModelError("wrapped model", expected="an object with predict(X)",
                              got=type(model).__name__, fix="wrap a fitted estimator")
@@ -113,6 +116,12 @@ class MonitoredModel:
         self.monitor = monitor
         self.feature_names = None if feature_names is None else [str(f) for f in feature_names]
         self.segment = segment
+        if model_version is not None and (not isinstance(model_version, str)
+                                          or not model_version):
+            raise ModelError("wrap model_version", expected="a non-empty string or None (the "
+                             "monitor's version)", got=repr(model_version),
+                             fix="pass e.g. model_version='v2' for a shadow model")
+        self.model_version = model_version
         self.with_proba = with_proba and callable(getattr(model, "predict_proba", None))
         self._prefix = uuid.uuid4().hex[:16]
         self._calls = itertools.count()
@@ -177,7 +186,8 @@ class MonitoredModel:
         prefix = f"{self._prefix}-{next(self._calls)}"
         record = _CallRecord(names, values, preds, proba, classes, latency, when, event_ids,
                              prefix, self.segment if segment is None else segment,
-                             self.monitor.model, self.monitor.model_version)
+                             self.monitor.model,
+                             self.model_version or self.monitor.model_version)
         self._last = (prefix, event_ids, n)
         self.monitor._enqueue("batch", record, n)
 

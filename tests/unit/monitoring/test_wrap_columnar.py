@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import stalwart._json
+from stalwart.exceptions import ModelError
 from stalwart.monitoring.client import Monitor
 from stalwart.monitoring.sinks import HttpSink, MemorySink, RejectedBatchError, encode
 
@@ -203,3 +204,17 @@ def test_a_big_endian_input_is_logged_as_its_values(tmp_path):
     assert [e["features"] for e in blocks] == [{"a": 1.5, "b": 2.0}, {"a": 3.0, "b": 4.5}]
     assert [e["outputs"]["prediction"] for e in blocks] == [3.0, 6.0]
     assert sink.events and json.loads(encode(blocks))[1]["features"]["b"] == 4.5
+
+
+def test_wrap_can_log_under_another_version_of_the_model(tmp_path):
+    sink = MemorySink()
+    monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl")
+    live = monitor.wrap(Doubler(), feature_names=["a", "b"])
+    shadow = monitor.wrap(Doubler(), feature_names=["a", "b"], model_version="2-shadow")
+    live.predict(np.array([[1.0, 0.0]]))
+    shadow.predict(np.array([[1.0, 0.0]]))
+    assert monitor.close(timeout=30)
+    assert sink.events[live.last_event_ids[0]]["model_version"] == "1"
+    assert sink.events[shadow.last_event_ids[0]]["model_version"] == "2-shadow"
+    with pytest.raises(ModelError, match="model_version"):
+        monitor.wrap(Doubler(), model_version="")

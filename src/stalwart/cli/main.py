@@ -8,8 +8,10 @@ from .._version import __version__
 from .audit import audit_command
 from .calibrate import calibrate_command
 from .card import card_command
+from .compare import compare_command
 from .demo import demo_command
 from .drift import drift_command, profile_command
+from .escalate import escalate_command
 from .evaluate import evaluate_command
 from .inspect import checks_command, model_info_command, schema_command
 from .monitor import monitor_command
@@ -25,9 +27,9 @@ def cli() -> None:
     """
 
 
-for command in (audit_command, calibrate_command, card_command, checks_command, demo_command,
-                drift_command, evaluate_command, model_info_command, monitor_command, profile_command,
-                schema_command, serve_command):
+for command in (audit_command, calibrate_command, card_command, checks_command, compare_command,
+                demo_command, drift_command, escalate_command, evaluate_command, model_info_command,
+                monitor_command, profile_command, schema_command, serve_command):
     cli.add_command(command)
 
 

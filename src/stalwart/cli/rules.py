@@ -88,23 +88,38 @@ def rules_command() -> None:
 @rules_command.command("validate")
 @click.argument("rules", type=click.Path(dir_okay=False))
 @click.option("--schema", "schema", required=True, type=click.Path(dir_okay=False),
-              help="A data file whose columns (and their types) the rules may read.")
+              help="A data file whose columns (and their types) the rules may read; its "
+              "predictions and proba_<class> columns, when present, give the outputs.")
+@click.option("--predictions", default="prediction", show_default=True,
+              help="Column of --schema with the model's predictions (if any).")
+@click.option("--proba-prefix", default="proba_", show_default=True,
+              help="Prefix of the class-probability columns of --schema.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False),
               help="Model file (.skops, .onnx; pickle only with --trust): override values "
               "must be its classes.")
 @click.option("--trust", is_flag=True, help="Allow pickle/joblib model files.")
 @clean_errors
-def validate_command(rules: str, schema: str, model_path: str | None, trust: bool) -> None:
+def validate_command(rules: str, schema: str, predictions: str, proba_prefix: str,
+                     model_path: str | None, trust: bool) -> None:
     """Check every rule of RULES against the columns of --schema (and --model's classes)."""
     from ..data import read_table
+    from ..lifecycle.rules.condition import series_kind
     from ..models import load_model
 
     ruleset = _read_rules(rules)
-    columns = read_table(schema)
+    frame = read_table(schema)
     if model_path:
-        ruleset.validate_for(load_model(model_path, trusted=trust), columns)
+        outputs = [c for c in frame.columns if c == predictions
+                   or str(c).startswith(proba_prefix)]
+        ruleset.validate_for(load_model(model_path, trusted=trust),
+                             frame.drop(columns=outputs))
+    elif predictions in frame.columns:
+        X, preds, proba = _split(schema, predictions, proba_prefix)
+        classes = None if proba is None else list(proba.columns)
+        ruleset.validate(X, classes=classes, has_proba=proba is not None,
+                         prediction_kind=series_kind(frame[predictions]))
     else:
-        ruleset.validate(columns)
+        ruleset.validate(frame, has_proba=False)
     expired = [r.id for r in ruleset.expired()]
     click.echo(f"rule set version {ruleset.version}: {len(ruleset.rules)} rule(s) valid"
                + (f"; expired: {', '.join(expired)}" if expired else ""))

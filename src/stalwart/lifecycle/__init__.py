@@ -6,16 +6,29 @@ from .compatibility import (CompatibilityMetrics, FlipMatrix, ShadowAgreement,
                             compatibility_metrics, flip_matrix, negative_flip_matrix,
                             shadow_agreement)
 from .registry import ModelRegistry
+from .rules import (Action, BudgetCheck, RecheckResult, Rule, RuleApplication, RuleBudget,
+                    RuleRejection, RuledModel, RuleSet, Thickness, measure_thickness,
+                    recheck_rules, rule_regression_suite, rules_as_training_examples)
 from .shadow import PinnedRouter, ShadowModel
 
 __all__ = [
+    "Action",
+    "BudgetCheck",
     "CompatibilityMetrics",
     "FlipMatrix",
     "ModelRegistry",
     "PinnedRouter",
+    "RecheckResult",
+    "Rule",
+    "RuleApplication",
+    "RuleBudget",
+    "RuleRejection",
+    "RuleSet",
+    "RuledModel",
     "ScopeComparison",
     "ShadowAgreement",
     "ShadowModel",
+    "Thickness",
     "VersionComparison",
     "compare_frame",
     "compare_models",
@@ -23,7 +36,11 @@ __all__ = [
     "compatibility_metrics",
     "flip_matrix",
     "gate_comparison",
+    "measure_thickness",
     "negative_flip_matrix",
     "promotion_gate",
+    "recheck_rules",
+    "rule_regression_suite",
+    "rules_as_training_examples",
     "shadow_agreement",
 ]

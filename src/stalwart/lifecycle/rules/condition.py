@@ -32,7 +32,8 @@ test missing values with ``is missing``.
 >>> RuleCondition.parse("__import__('os').system('true')")
 Traceback (most recent call last):
 ...
-stalwart.exceptions.ParameterError: rule condition "__import__('os').system('true')": expected comparisons, and/or/not, in, is missing and arithmetic on columns and literals; got a function call (__import__('os').system('true')); function calls are not allowed. Fix: rewrite the condition without it
+stalwart.exceptions.ParameterError: rule condition "__import__('os').system('true')": ...
+got a function call (__import__('os').system('true')); function calls are not allowed. ...
 """
 
 from __future__ import annotations

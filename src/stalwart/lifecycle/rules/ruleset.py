@@ -74,7 +74,8 @@ def match_class(value: Any, classes: Sequence[Any], where: str) -> Any:
         if str(c) == str(value) or (isinstance(value, (int, float)) and not isinstance(
                 c, (str, bool)) and c == value):
             return _plain(c)
-    raise ParameterError(where, expected=f"one of the model's classes {[_plain(c) for c in classes]}",
+    shown = [_plain(c) for c in classes]
+    raise ParameterError(where, expected=f"one of the model's classes {shown}",
                          got=repr(value), fix="override to a class the model knows, or use a "
                          "review action")
 

@@ -15,8 +15,10 @@ into a monitoring :class:`~stalwart.monitoring.alerts.Alert`.
 >>> t.n_active, t.traffic_share, t.changed_share
 (1, 0.5, 0.25)
 >>> check = RuleBudget(max_rules=5, max_traffic=0.2).check(t)
->>> check.crossed, check.message
-(('max_traffic',), 'retrain: the rule layer is thicker than its budget (share of traffic matched 0.5 > 0.2)')
+>>> check.crossed
+('max_traffic',)
+>>> print(check.message)
+retrain: the rule layer is thicker than its budget (share of traffic matched 0.5 > 0.2)
 """
 
 from __future__ import annotations

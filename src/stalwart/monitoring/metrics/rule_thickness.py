@@ -19,8 +19,10 @@ outputs, e.g. from ``monitor.wrap``) are replayed through the rules.
 >>> frame = pd.DataFrame({"timestamp": pd.to_datetime(["2026-01-01"] * 4, utc=True),
 ...     "features.amount": [5, 500, 50, 900], "outputs.prediction": ["no", "yes", "yes", "no"]})
 >>> out, details = m.compute(m.fit(None, options), frame, options, {})
->>> out
-{'rule_count': 1.0, 'rule_traffic_share': 0.5, 'rule_changed_share': 0.25, 'rule_budget_crossed': 1.0}
+>>> out["rule_count"], out["rule_traffic_share"], out["rule_changed_share"]
+(1.0, 0.5, 0.25)
+>>> out["rule_budget_crossed"], details["budget_crossed"]
+(1.0, ['max_traffic'])
 """
 
 from __future__ import annotations

@@ -42,10 +42,12 @@ from .fault_tree import FaultTree, Gate
 from .fault_tree_bdd import Bdd
 from .fault_tree_monitoring import ComponentEstimate
 
-__all__ = ["SCHEMA_VERSION", "CutSet", "EventImportance", "FaultTreeResult",
+__all__ = ["DEFAULT_MAX_BDD_NODES", "SCHEMA_VERSION", "CutSet", "EventImportance", "FaultTreeResult",
            "analyse_fault_tree"]
 
 SCHEMA_VERSION = "1.0"
+#: about a minute of work in pure Python: far beyond a system-level tree of tens of events
+DEFAULT_MAX_BDD_NODES = 500_000
 
 
 @dataclass(frozen=True)
@@ -156,25 +158,27 @@ def _gate_nodes(tree: FaultTree, bdd: Bdd, index: dict[str, int]) -> dict[str, i
             k = 1
         else:
             k = gate.k  # type: ignore[assignment]
-        # and / or are the k = n / k = 1 cases; and-ing in order keeps the BDD small
+        # and / or are the k = n / k = 1 cases of a vote
         if k == len(kids):
-            out = 1
-            for kid in kids:
-                out = bdd.and_(out, kid)
+            out = bdd.all_(kids)
         elif k == 1:
-            out = 0
-            for kid in kids:
-                out = bdd.or_(out, kid)
+            out = bdd.any_(kids)
         else:
             out = bdd.at_least(k, kids)
         built[node] = out
     return built
 
 
-def analyse_fault_tree(tree: FaultTree, *, estimates: Iterable[ComponentEstimate] = ()
-                       ) -> FaultTreeResult:
+def analyse_fault_tree(tree: FaultTree, *, estimates: Iterable[ComponentEstimate] = (),
+                       max_bdd_nodes: int = DEFAULT_MAX_BDD_NODES) -> FaultTreeResult:
     """Analyse ``tree`` (see the module docstring). ``estimates`` (from monitoring) replace
-    the probability of every basic event whose ``component`` they name."""
+    the probability of every basic event whose ``component`` they name. ``max_bdd_nodes``
+    stops a tree whose diagram grows too large with a ParameterError instead of running
+    for minutes."""
+    if isinstance(max_bdd_nodes, bool) or not isinstance(max_bdd_nodes, int) \
+            or max_bdd_nodes < 2:
+        raise ParameterError("max_bdd_nodes", expected="an integer >= 2",
+                             got=repr(max_bdd_nodes), fix="keep the default (500,000)")
     if not isinstance(tree, FaultTree):
         raise ParameterError("tree", expected="a FaultTree", got=type(tree).__name__,
                              fix="build it with FaultTree(...) or FaultTree.from_dict(doc)")
@@ -191,7 +195,7 @@ def analyse_fault_tree(tree: FaultTree, *, estimates: Iterable[ComponentEstimate
                              "monitoring")
     index = {eid: i for i, eid in enumerate(order)}
     p = [float(events[eid].probability) for eid in order]  # type: ignore[arg-type]
-    bdd = Bdd(len(order))
+    bdd = Bdd(len(order), max_nodes=max_bdd_nodes)
     nodes = _gate_nodes(tree, bdd, index)
     root = nodes[tree.top]
 
@@ -203,9 +207,7 @@ def analyse_fault_tree(tree: FaultTree, *, estimates: Iterable[ComponentEstimate
     holding: dict[int, int] = {}
     for s in raw_sets:
         for i in s:
-            rest = 1
-            for j in sorted(s - {i}):
-                rest = bdd.and_(rest, bdd.variable(j))
+            rest = bdd.all_([bdd.variable(j) for j in sorted(s - {i})])
             holding[i] = bdd.or_(holding.get(i, 0), rest)
     prob = bdd.probabilities(p)
     top = prob[root]

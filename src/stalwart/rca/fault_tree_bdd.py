@@ -23,16 +23,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..exceptions import ParameterError
+
 __all__ = ["Bdd"]
 
 FALSE, TRUE = 0, 1
 
 
 class Bdd:
-    """A BDD manager over ``n_vars`` variables, ordered 0 < 1 < ... < n_vars - 1."""
+    """A BDD manager over ``n_vars`` variables, ordered 0 < 1 < ... < n_vars - 1.
 
-    def __init__(self, n_vars: int) -> None:
+    ``max_nodes`` bounds the work: a BDD can grow exponentially with the number of shared
+    events (many events each under many gates), and a clear error beats a hung analysis.
+    """
+
+    def __init__(self, n_vars: int, *, max_nodes: int | None = None) -> None:
         self.n_vars = n_vars
+        self.max_nodes = max_nodes
         # terminals sit below every variable (their level is n_vars)
         self.var: list[int] = [n_vars, n_vars]
         self.low: list[int] = [FALSE, TRUE]
@@ -50,6 +57,12 @@ class Bdd:
         found = self._unique.get(key)
         if found is None:
             found = len(self.var)
+            if self.max_nodes is not None and found >= self.max_nodes:
+                raise ParameterError(
+                    "fault tree size", expected=f"at most {self.max_nodes:,} BDD nodes",
+                    got="more (the events are shared across many gates)",
+                    fix="raise max_bdd_nodes, or split the tree into independent subtrees and "
+                        "analyse each")
             self.var.append(var)
             self.low.append(low)
             self.high.append(high)
@@ -91,6 +104,22 @@ class Bdd:
 
     def or_(self, f: int, g: int) -> int:
         return self.ite(f, TRUE, g)
+
+    def all_(self, children: Sequence[int]) -> int:
+        return self._balanced(self.and_, list(children), TRUE)
+
+    def any_(self, children: Sequence[int]) -> int:
+        return self._balanced(self.or_, list(children), FALSE)
+
+    @staticmethod
+    def _balanced(op, items: list[int], empty: int) -> int:  # noqa: ANN001
+        # pairwise, as a balanced tree: fewer large intermediate diagrams than a left fold
+        if not items:
+            return empty
+        while len(items) > 1:
+            items = [op(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                     for i in range(0, len(items), 2)]
+        return items[0]
 
     def at_least(self, k: int, children: Sequence[int]) -> int:
         """True when at least ``k`` of ``children`` are: the k-of-n (VOTE) gate.

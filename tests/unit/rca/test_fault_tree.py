@@ -278,3 +278,13 @@ def test_html_page_is_standalone_and_shows_the_tree():
     assert page.count(">shared<") == 2  # 'stale' is drawn under both of its gates
     assert "P = 0.02" in page and "Minimal cut sets" in page
     assert page.count("<tr>") == 1 + 5 + 1 + 6  # cut-set table and importance table
+
+
+def test_a_diagram_past_its_node_budget_is_a_clear_error():
+    tree = FaultTree(top="v", events=[BasicEvent(f"e{i}", 0.1) for i in range(12)],
+                     gates=[Gate("v", "vote", [f"e{i}" for i in range(12)], k=6)])
+    assert analyse_fault_tree(tree).bdd_nodes == 6 * 7 + 2  # k * (n - k + 1) tests + 2 ends
+    with pytest.raises(ParameterError, match="at most 20 BDD nodes"):
+        analyse_fault_tree(tree, max_bdd_nodes=20)
+    with pytest.raises(ParameterError, match="max_bdd_nodes"):
+        analyse_fault_tree(tree, max_bdd_nodes=0)

@@ -15,6 +15,7 @@ from .escalate import escalate_command
 from .evaluate import evaluate_command
 from .inspect import checks_command, model_info_command, schema_command
 from .monitor import monitor_command
+from .rules import rules_command
 from .serve import serve_command
 
 
@@ -29,7 +30,7 @@ def cli() -> None:
 
 for command in (audit_command, calibrate_command, card_command, checks_command, compare_command,
                 demo_command, drift_command, escalate_command, evaluate_command, model_info_command,
-                monitor_command, profile_command, schema_command, serve_command):
+                monitor_command, profile_command, rules_command, schema_command, serve_command):
     cli.add_command(command)
 
 

@@ -69,7 +69,7 @@ def register_window_metric(metric: WindowMetric) -> WindowMetric:
 
 
 _BUILTINS = ("changes", "data_drift", "estimated", "estimated_regression", "kpi", "latency",
-             "novelty", "performance", "prediction", "quality")
+             "novelty", "performance", "prediction", "quality", "rule_thickness")
 
 
 def _load_builtins() -> None:

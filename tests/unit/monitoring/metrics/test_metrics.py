@@ -20,7 +20,8 @@ def _one(name, reference, frame, **options):
 def test_registry_lists_every_builtin():
     assert WINDOW_METRICS.names() == ["data_changes", "data_drift", "data_quality",
                                       "estimated_performance", "estimated_regression", "kpis",
-                                      "latency", "novelty", "performance", "prediction"]
+                                      "latency", "novelty", "performance", "prediction",
+                                      "rule_thickness"]
 
 
 def test_latency_percentiles_equal_numpy(stream_factory):

@@ -13,6 +13,7 @@ from .demo import demo_command
 from .drift import drift_command, profile_command
 from .escalate import escalate_command
 from .evaluate import evaluate_command
+from .faulttree import faulttree_command
 from .inspect import checks_command, model_info_command, schema_command
 from .monitor import monitor_command
 from .rules import rules_command
@@ -29,7 +30,8 @@ def cli() -> None:
 
 
 for command in (audit_command, calibrate_command, card_command, checks_command, compare_command,
-                demo_command, drift_command, escalate_command, evaluate_command, model_info_command,
+                demo_command, drift_command, escalate_command, evaluate_command, faulttree_command,
+                model_info_command,
                 monitor_command, profile_command, rules_command, schema_command, serve_command):
     cli.add_command(command)
 

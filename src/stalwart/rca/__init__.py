@@ -9,6 +9,11 @@ from .escalation import ALERT_SEVERITY, DEFAULT_SLA_HOURS, Escalation, SLAPolicy
 from .escalation import SEVERITIES as ESCALATION_SEVERITIES
 from .escalation import STATUSES as ESCALATION_STATUSES
 from .escalation import check_slas
+from .fault_tree import GATE_TYPES, BasicEvent, ComponentCondition, FaultTree, Gate
+from .fault_tree_analysis import CutSet, EventImportance, FaultTreeResult, analyse_fault_tree
+from .fault_tree_monitoring import (ComponentEstimate, FailureCounts,
+                                    estimate_failure_probabilities, failure_counts_from_store,
+                                    failure_counts_from_windows)
 from .local_explanation import explain_locally
 from .neighbours import NeighbourIndex
 from .publicity import PublicityDetector, PublicityScan, PublicityVerdict, raise_publicity
@@ -17,8 +22,12 @@ from .report import RCAReport
 __all__ = [
     "ALERT_SEVERITY",
     "Attribution",
+    "BasicEvent",
     "CAUSES",
     "Cause",
+    "ComponentCondition",
+    "ComponentEstimate",
+    "CutSet",
     "DEFAULT_SLA_HOURS",
     "DecisionStep",
     "ESCALATION_SEVERITIES",
@@ -28,6 +37,12 @@ __all__ = [
     "Escalation",
     "EscalationDesk",
     "EscalationStore",
+    "EventImportance",
+    "FailureCounts",
+    "FaultTree",
+    "FaultTreeResult",
+    "GATE_TYPES",
+    "Gate",
     "NeighbourIndex",
     "PublicityDetector",
     "PublicityScan",
@@ -39,9 +54,13 @@ __all__ = [
     "Thresholds",
     "analyse_errors",
     "analyse_errors_in_store",
+    "analyse_fault_tree",
     "analyse_prediction",
     "attribute",
     "check_slas",
+    "estimate_failure_probabilities",
     "explain_locally",
+    "failure_counts_from_store",
+    "failure_counts_from_windows",
     "raise_publicity",
 ]

@@ -42,7 +42,7 @@ from .._json import FieldsJSON, jsonable
 from ..checks.result import Chart
 from ..exceptions import DataError, ParameterError, SchemaError
 from ..slicing import BinnedColumn, ErrorTree, bin_column, error_tree
-from .escalation import render_page
+from ..reports.page import render_page
 
 __all__ = ["ErrorAnalysis", "ErrorHeatmap", "analyse_errors", "analyse_errors_in_store"]
 

@@ -40,15 +40,16 @@ from typing import Any
 from .._json import FieldsJSON, jsonable
 from ..exceptions import DataError, ParameterError
 from ..monitoring.alerts import Alert, Notification
-from ..reports._format import fmt_value, printable
-from ..reports.svg import render_svg
+from ..reports.page import render_page
+from ..store.escalations import ESCALATION_SEVERITIES, ESCALATION_STATUSES
 from ..store.events import to_utc
 
 __all__ = ["ALERT_SEVERITY", "DEFAULT_SLA_HOURS", "SEVERITIES", "STATUSES", "Escalation",
-           "SLAPolicy", "SLAReport", "check_slas", "render_page"]
+           "SLAPolicy", "SLAReport", "check_slas"]
 
-SEVERITIES = ("low", "medium", "high", "critical")
-STATUSES = ("open", "analysed", "fixed", "closed")
+# the store's vocabulary: one definition of what an escalation's severity and status can be
+SEVERITIES = ESCALATION_SEVERITIES
+STATUSES = ESCALATION_STATUSES
 RESOLVED = ("fixed", "closed")
 DEFAULT_SLA_HOURS: Mapping[str, float] = {"critical": 4.0, "high": 24.0, "medium": 72.0,
                                           "low": 168.0}
@@ -314,82 +315,3 @@ def check_slas(escalations: Iterable[Escalation | Any], now: Any = None, *,
                      at_risk=tuple(sorted(at_risk, key=by_due)),
                      on_track=tuple(sorted(on_track, key=by_due)), n_resolved=n_resolved,
                      alerts=tuple(sorted(alerts, key=lambda a: a.since or "")))
-
-
-# -- one small offline HTML page for the escalation results (SLA report, publicity scan,
-#    error analysis): facts, tables and charts that the result computed; nothing computed here
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} · stalwart</title>
-<style>
-body { margin: 0; background: #f3f5f8; color: #1f2328;
-       font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px; }
-section { background: #fff; border: 1px solid #d1d9e0; border-radius: 8px;
-          padding: 16px 20px; margin: 16px 0; overflow-x: auto; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 10px; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
-dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { border-bottom: 1px solid #d1d9e0; padding: 4px 8px; text-align: left;
-         vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.muted { color: #59636e; }
-</style>
-</head>
-<body>
-<main>
-<h1>{{ title }}</h1>
-{% if facts %}<section><dl>
-{% for label, value in facts %}<dt>{{ label }}</dt><dd>{{ text(value) }}</dd>
-{% endfor %}</dl></section>{% endif %}
-{% for name, svg in charts %}<section><h2>{{ name }}</h2>{{ svg }}</section>
-{% endfor %}
-{% for name, columns, rows in tables %}<section><h2>{{ name }}</h2>
-{% if rows %}<table>
-<thead><tr>{% for c in columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}<tr>{% for v in row %}<td{% if is_number(v) %} class="num"{% endif %}>{{ text(v) }}</td>{% endfor %}</tr>
-{% endfor %}</tbody>
-</table>{% else %}<p class="muted">none</p>{% endif %}
-</section>
-{% endfor %}
-</main>
-</body>
-</html>
-"""
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_text(v) for v in value)
-    return printable(value) if isinstance(value, str) else fmt_value(value)
-
-
-def render_page(title: str, *, facts: Iterable[tuple[str, Any]] = (),
-                tables: Iterable[tuple[str, list[str], list[list[Any]]]] = (),
-                charts: Iterable[Any] = ()) -> str:
-    """One self-contained HTML page: facts, tables and inline SVG charts (``Chart`` objects).
-
-    >>> from stalwart.checks.result import Chart
-    >>> page = render_page("<t>", facts=[("n", 3)], tables=[("rows", ["a"], [[1.5]])],
-    ...                    charts=[Chart("bar", "b", {"labels": ["x"], "values": [1]})])
-    >>> "&lt;t&gt;" in page and "<svg" in page and page.count("<section>") == 3
-    True
-    """
-    from jinja2 import Environment, StrictUndefined
-    from markupsafe import Markup
-
-    env = Environment(autoescape=True, undefined=StrictUndefined)
-    env.globals.update(text=_text, is_number=_is_number)
-    # render_svg escapes every piece of text it draws, so its output is safe markup
-    drawn = [(c.title, Markup(render_svg(c))) for c in charts]  # noqa: S704
-    return env.from_string(_PAGE).render(title=title, facts=list(facts), tables=list(tables),
-                                         charts=drawn)

@@ -47,7 +47,8 @@ from .._json import FieldsJSON, jsonable
 from ..data.dataset import to_pandas
 from ..exceptions import DataError, ParameterError, StageError
 from ..novelty import NOVELTY_DETECTORS, BaseNovelty
-from .escalation import Escalation, SLAPolicy, render_page
+from ..reports.page import render_page
+from .escalation import Escalation, SLAPolicy
 
 __all__ = ["PublicityDetector", "PublicityScan", "PublicityVerdict", "raise_publicity"]
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..._json import jsonable
 from ...checks.result import Chart
-from ._page import render_page
+from ...reports.page import render_page
 
 __all__ = ["RuleApplication"]
 

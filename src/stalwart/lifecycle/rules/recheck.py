@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..._json import FieldsJSON, jsonable
 from ...exceptions import ParameterError
-from ._page import render_page
+from ...reports.page import render_page
 from .outputs import PREDICTION, PROBA, as_frame, rule_table
 from .ruleset import RuleSet, match_class
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..._json import FieldsJSON, jsonable
 from ...exceptions import ParameterError
-from ._page import render_page
+from ...reports.page import render_page
 from .application import RuleApplication
 from .ruleset import RuleSet
 

@@ -23,8 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["MAX_DEPTH", "AlertStatusIn", "EventBatch", "LabelBatch", "ModelIn", "MonitorIn",
-           "ResolveIn", "ReviewBatch"]
+__all__ = ["MAX_DEPTH", "AlertStatusIn", "AliasIn", "EscalationIn", "EscalationStatusIn",
+           "EventBatch", "LabelBatch", "ModelIn", "MonitorIn", "PinIn", "ResolveIn", "ReviewBatch",
+           "RuleSetIn", "RulesApplyIn"]
 
 #: how deeply an admin body may nest objects and lists (monitor specs need a handful)
 MAX_DEPTH = 32
@@ -95,3 +96,80 @@ class ResolveIn(_TextBody):
 class ReviewBatch(_Body):
     items: list[Any] = Field(description="Items {event_id, reason} to queue for review; each "
                              "is judged alone (an unknown event is refused with the reason).")
+
+
+# -- escalations, the rule layer and versions (issue 6) ------------------------------------
+
+#: one value of an input row or an output: what a JSON scalar can be
+Scalar = str | int | float | bool | None
+
+
+class EscalationIn(_TextBody):
+    model: str = Field(min_length=1, max_length=200)
+    severity: str = Field(description="low, medium, high or critical")
+    event_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="The stored event of the bad prediction.")
+    payload: dict[str, Any] | None = Field(default=None, description="The input {feature: "
+                                           "value}, for a prediction that was never logged.")
+    customer: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="Default: the event's segment.")
+    expected: Any = Field(default=None, description="The output the reporter expected.")
+    note: str | None = None
+    reported_at: str | None = Field(default=None, description="ISO time the complaint was "
+                                    "made (default: now); the SLA clock starts there.")
+
+
+class EscalationStatusIn(_TextBody):
+    status: str = Field(description="open, analysed, fixed or closed")
+    note: str | None = None
+    analysis: dict[str, Any] | None = Field(default=None, description="An analysis made "
+                                            "elsewhere (e.g. RCAReport.to_dict()); needed to "
+                                            "move to 'analysed'.")
+
+
+class RuleSetIn(_TextBody):
+    """A rule set document (``RuleSet.to_dict()``); the server numbers its versions."""
+
+    rules: list[Any] = Field(description="The rules, in order (first match wins).")
+    version: int | None = Field(default=None, description="Ignored: the server numbers the "
+                                "saved versions 1, 2, ...")
+    schema_version: str | None = None
+
+
+def _storable_ids(ids: list[str | None] | None) -> list[str | None] | None:
+    for i, value in enumerate(ids or ()):
+        if value is not None:
+            _storable(value, f"event_ids[{i}]")
+    return ids
+
+
+class RulesApplyIn(_Body):
+    rows: list[dict[str, Scalar]] = Field(min_length=1, description="The inputs, one object "
+                                          "{feature: value} per row.")
+    predictions: list[Scalar] = Field(description="The model's output for each row.")
+    proba: list[list[float]] | dict[str, list[float]] | None = Field(
+        default=None, description="Class probabilities: one list per row (with classes=), or "
+        "one list per class {class: [...]}.")
+    classes: list[str | int | float | bool] | None = Field(
+        default=None, description="The classes of the columns of a list-of-lists proba.")
+    event_ids: list[str | None] | None = Field(
+        default=None, description="The stored event id of each row (or null): routed rows "
+        "with one are queued for review.")
+    now: str | None = Field(default=None, description="Day the rules are judged on "
+                            "(YYYY-MM-DD; default today UTC).")
+    version: int | None = Field(default=None, ge=1, description="The saved rule set version "
+                                "(default: the latest).")
+
+    @model_validator(mode="after")
+    def _check_ids(self) -> RulesApplyIn:
+        _storable_ids(self.event_ids)
+        return self
+
+
+class AliasIn(_TextBody):
+    version: str = Field(min_length=1, max_length=200, description="A registered version.")
+
+
+class PinIn(_TextBody):
+    version: str = Field(min_length=1, max_length=200, description="A registered version.")
+    note: str | None = None

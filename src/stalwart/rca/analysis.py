@@ -86,13 +86,20 @@ def production_window(store: Any, model_name: str, at: Any, *, window: dt.timede
                       window_after: dt.timedelta, max_rows: int,
                       features: list[str]) -> tuple[_Window, dict[str, Any]]:
     """Events of ``model_name`` in ``[at - window, at + window_after)`` (at most ``max_rows``,
-    a SQL LIMIT), and the alerts and window results of its monitors around ``at``."""
+    the ones nearest to ``at``, by SQL LIMITs), and the alerts and window results of its
+    monitors around ``at``."""
     t = _utc(at)
     if t is None:
         raise ParameterError("at", expected="the escalated prediction's time when a store is "
                              "given", got="None", fix="pass at=<timestamp of the prediction>")
     start, end = t - window, t + window_after
-    frame = store.events(model_name, start=start, end=end, limit=max_rows)
+    # the rows nearest to ``at`` when the window holds more than max_rows: up to half the
+    # cap after it, the rest the newest before it, so a cap never keeps only a far edge
+    after = store.events(model_name, start=t, end=end, limit=max(1, max_rows // 2))
+    room = max_rows - len(after)
+    before = (store.events(model_name, start=start, end=t, limit=room, newest_first=True)
+              if room > 0 else after.iloc[:0])
+    frame = pd.concat([before, after], ignore_index=True) if len(after) else before
     cols = {c[len("features."):]: c for c in frame.columns if c.startswith("features.")}
     feats = pd.DataFrame({f: frame[cols[f]] if f in cols else np.nan for f in features}) \
         if len(frame) else pd.DataFrame(columns=features)
@@ -301,7 +308,8 @@ class RootCauseAnalyser:
                 max_rows=self.max_window_rows, features=self.features_)
             if monitoring["capped"]:
                 notes.append(f"the window held more than {self.max_window_rows} events: the "
-                             "first ones were read (raise max_window_rows to read more)")
+                             "ones nearest to the escalated prediction were read (raise "
+                             "max_window_rows to read more)")
             return (window if window.n_total else None), monitoring
         if production is None:
             notes.append("no production window: shifts and unit changes were not examined")

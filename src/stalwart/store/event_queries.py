@@ -33,7 +33,7 @@ def flatten(mapping: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 
 
 def _query(model: str, start: Any, end: Any, segment: str | None, model_version: str | None,
-           with_labels: bool) -> sa.Select:
+           with_labels: bool, *, newest_first: bool = False) -> sa.Select:
     e = Event.__table__
     cols = [e.c.event_id, e.c.timestamp, e.c.model, e.c.model_version, e.c.segment,
             e.c.latency_ms, e.c.features, e.c.outputs]
@@ -52,6 +52,8 @@ def _query(model: str, start: Any, end: Any, segment: str | None, model_version:
         query = query.where(e.c.segment == segment)
     if model_version is not None:
         query = query.where(e.c.model_version == model_version)
+    if newest_first:
+        return query.order_by(e.c.timestamp.desc(), e.c.id.desc())
     return query.order_by(e.c.timestamp, e.c.id)
 
 
@@ -76,10 +78,13 @@ def _frame(rows: list[Any], with_labels: bool) -> pd.DataFrame:
 
 def events_frame(engine: Engine, model: str, *, start: Any = None, end: Any = None,
                  segment: str | None = None, model_version: str | None = None,
-                 with_labels: bool = True, limit: int | None = None) -> pd.DataFrame:
+                 with_labels: bool = True, limit: int | None = None,
+                 newest_first: bool = False) -> pd.DataFrame:
     """Events of ``model`` in ``[start, end)`` ordered by time, flattened, labels joined;
-    at most the first ``limit`` of them (a SQL LIMIT) when given."""
-    query = _query(model, start, end, segment, model_version, with_labels)
+    at most the first ``limit`` of them (a SQL LIMIT) when given, or the last ``limit`` with
+    ``newest_first=True`` (still returned in time order)."""
+    query = _query(model, start, end, segment, model_version, with_labels,
+                   newest_first=newest_first)
     if limit is not None:
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             from ..exceptions import ParameterError
@@ -88,7 +93,7 @@ def events_frame(engine: Engine, model: str, *, start: Any = None, end: Any = No
         query = query.limit(limit)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return _frame(rows, with_labels)
+    return _frame(rows[::-1] if newest_first else rows, with_labels)
 
 
 def iter_events(engine: Engine, model: str, *, start: Any = None, end: Any = None,

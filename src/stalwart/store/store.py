@@ -86,10 +86,11 @@ class Store:
 
     def events(self, model: str, *, start: Any = None, end: Any = None,
                segment: str | None = None, model_version: str | None = None,
-               with_labels: bool = True, limit: int | None = None) -> pd.DataFrame:
+               with_labels: bool = True, limit: int | None = None,
+               newest_first: bool = False) -> pd.DataFrame:
         return _queries.events_frame(self.engine, model, start=start, end=end, segment=segment,
                                     model_version=model_version, with_labels=with_labels,
-                                    limit=limit)
+                                    limit=limit, newest_first=newest_first)
 
     def iter_events(self, model: str, *, start: Any = None, end: Any = None,
                     segment: str | None = None, model_version: str | None = None,

@@ -79,8 +79,8 @@ def test_every_route_is_public_by_name_or_declares_one_scope(sqlite_url):
     assert {s for _, _, s in writes} <= {"ingest", "admin"}
     assert {s for _, _, s in reads} == {"read"}
     ingest = sorted(p for _, p, s in writes if s == "ingest")
-    assert ingest == ["/api/v1/events", "/api/v1/events/columnar", "/api/v1/events/frames",
-                      "/api/v1/labels",
+    assert ingest == ["/api/v1/escalations", "/api/v1/events", "/api/v1/events/columnar",
+                      "/api/v1/events/frames", "/api/v1/labels", "/api/v1/models/1/rules/apply",
                       "/api/v1/review"]
 
 

@@ -41,12 +41,31 @@ WRITES = [
     ("POST", "/api/v1/monitors/{name}/run", "/api/v1/monitors/m1/run", None, "admin"),
     ("POST", "/api/v1/review", "/api/v1/review",
      {"items": [{"event_id": "w1", "reason": "r"}]}, "ingest"),
+    ("POST", "/api/v1/escalations", "/api/v1/escalations",
+     {"model": "churn", "event_id": "w1", "severity": "high"}, "ingest"),
+    ("POST", "/api/v1/escalations/{escalation_id}/status", "/api/v1/escalations/1/status",
+     {"status": "fixed"}, "admin"),
+    ("PUT", "/api/v1/models/{model}/rules", "/api/v1/models/churn/rules", {"rules": []},
+     "admin"),
+    ("POST", "/api/v1/models/{model}/rules/apply", "/api/v1/models/churn/rules/apply",
+     {"rows": [{"x": 1.0}], "predictions": [1]}, "ingest"),
+    ("PUT", "/api/v1/models/{model}/aliases/{alias}", "/api/v1/models/churn/aliases/champion",
+     {"version": "1"}, "admin"),
+    ("PUT", "/api/v1/models/{model}/pins/{customer}", "/api/v1/models/churn/pins/acme",
+     {"version": "1"}, "admin"),
+    ("DELETE", "/api/v1/models/{model}/pins/{customer}", "/api/v1/models/churn/pins/acme", None,
+     "admin"),
 ]
 READS = ["/api/v1/events?model=churn", "/api/v1/models", "/api/v1/models/churn/versions",
          "/api/v1/models/churn/references", "/api/v1/models/churn/references/r",
          "/api/v1/monitors", "/api/v1/monitors/m1", "/api/v1/monitors/m1/windows",
          "/api/v1/alerts", "/api/v1/review", "/api/v1/overview", "/api/v1/models/churn/features",
-         "/api/v1/models/churn/distribution?feature=x", "/api/v1/review/queue"]
+         "/api/v1/models/churn/distribution?feature=x", "/api/v1/review/queue",
+         "/api/v1/escalations", "/api/v1/escalations/sla", "/api/v1/escalations/1",
+         "/api/v1/models/churn/rules", "/api/v1/models/churn/rules/versions",
+         "/api/v1/models/churn/rules/counters", "/api/v1/models/churn/aliases",
+         "/api/v1/models/churn/pins", "/api/v1/models/churn/pins/acme",
+         "/api/v1/models/churn/version-for/acme"]
 
 
 def _send(client, method, path, body, headers):

@@ -1,5 +1,6 @@
 """Lifecycle of a deployed model: hot-fix rules, versions, compatibility, registry."""
 
+from .candidate import CandidateEvaluation, evaluate_candidate
 from .comparison import (ScopeComparison, VersionComparison, compare_frame, compare_models,
                          compare_versions, gate_comparison, promotion_gate)
 from .compatibility import (CompatibilityMetrics, FlipMatrix, ShadowAgreement,
@@ -14,6 +15,7 @@ from .shadow import PinnedRouter, ShadowModel
 __all__ = [
     "Action",
     "BudgetCheck",
+    "CandidateEvaluation",
     "CompatibilityMetrics",
     "FlipMatrix",
     "ModelRegistry",
@@ -34,6 +36,7 @@ __all__ = [
     "compare_models",
     "compare_versions",
     "compatibility_metrics",
+    "evaluate_candidate",
     "flip_matrix",
     "gate_comparison",
     "measure_thickness",

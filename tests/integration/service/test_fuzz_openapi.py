@@ -53,7 +53,8 @@ pytestmark = pytest.mark.slow
 
 EXAMPLES = 12
 # rows the seeded store holds, for the second pass over operations with path parameters
-EXISTING = {"model": "churn", "name": "m1", "alert_id": 1, "item_id": 1}
+EXISTING = {"model": "churn", "name": "m1", "alert_id": 1, "item_id": 1, "escalation_id": 1,
+            "alias": "champion", "customer": "acme"}
 
 
 def _operations() -> list[str]:
@@ -88,6 +89,8 @@ def store_url(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def schema(store_url):
+    import datetime as dt
+
     import pandas as pd
     from fastapi.testclient import TestClient
 
@@ -102,6 +105,12 @@ def schema(store_url):
     for i in range(20, 40):
         store.enqueue_review(f"e{i}", "low confidence")
     store.save_reference("churn", profile(pd.DataFrame({"x": [1.0, 2.0, 3.0]})), name="r")
+    store.add_escalation("churn", event_id="e1", severity="high", due_at=dt.timedelta(hours=24))
+    store.register_version("churn", "1")
+    store.set_alias("churn", "champion", "1")
+    store.pin_customer("churn", "acme", "1")
+    store.save_rule_set("churn", {"rules": [{"id": "r1", "condition": "x > 5",
+                                             "action": "review", "owner": "o", "reason": "r"}]})
     with TestClient(app):  # runs the lifespan; the schema calls the app in process
         yield schemathesis.openapi.from_asgi("/openapi.json", app)
 

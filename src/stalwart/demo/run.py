@@ -32,6 +32,7 @@ from ..reports.writing import write_text_atomic
 from ..store import open_store
 from ..uncertainty import compare_calibration
 from .data import SENSITIVE, TARGET, corrupt_batch, kpa_week, load_diabetes_frame
+from .escalation import EscalationStory, tell_escalation
 from .production import ProductionReplay, replay_production
 
 __all__ = ["DASHBOARD_PATH", "DemoResult", "run_demo"]
@@ -50,6 +51,7 @@ class DemoResult:
     production: ProductionReplay | None = None
     store_url: str | None = None
     token_file: Path | None = None
+    escalation: EscalationStory | None = None
 
     def dashboard_url(self, host: str = "127.0.0.1", port: int = 8000) -> str:
         """The dashboard's address on a server of this workspace, with the demo's token in
@@ -169,14 +171,19 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
         production = replay_production(store, model, frame, features=features, train=train,
                                        random_state=random_state,
                                        requests_dir=root / "retrain-requests", echo=echo)
+        # one escalation handled end to end: reported, analysed, fixed by a rule, retrained
+        story = tell_escalation(store, model, train=train, features=features,
+                                reports_dir=root / "reports", random_state=random_state,
+                                echo=echo)
         store_url = store.url
     token_file = _token_file(root)
 
     index = write_text_atomic(root / "index.html",
-                              _index_html(runs, results, reports, root, accuracy, production))
+                              _index_html(runs, results, reports, root, accuracy, production,
+                                          story))
     return DemoResult(workspace=root, index_path=index, reports=reports, results=results,
                       model_path=model_path, test_accuracy=accuracy, production=production,
-                      store_url=store_url, token_file=token_file)
+                      store_url=store_url, token_file=token_file, escalation=story)
 
 
 def _token_file(root: Path) -> Path:
@@ -192,7 +199,7 @@ def _token_file(root: Path) -> Path:
 
 def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteResult],
                 reports: dict[str, dict[str, Path]], root: Path, accuracy: float,
-                production: ProductionReplay) -> str:
+                production: ProductionReplay, story: EscalationStory) -> str:
     rows = []
     for key, label, _, _ in runs:
         res = results[key]
@@ -207,6 +214,12 @@ def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteR
         + (f"caught after {x.delay_days} day(s) by "
            f"{html.escape(', '.join(sorted({r for _, r in x.alerts})))}" if x.detected
            else "<b>not caught</b>") + "</li>" for x in production.detections)
+    links = " &middot; ".join(f"<a href='reports/{html.escape(name)}'>{label}</a>" for label, name
+                              in (("root-cause report", story.artefacts.get("rca")),
+                                  ("v1 vs v2 comparison", story.artefacts.get("comparison")),
+                                  ("promotion gate (JSON)", story.artefacts.get("gate")))
+                              if name)
+    told = "".join(f"<li>{html.escape(line)}</li>" for line in story.lines)
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>stalwart demo</title><style>
@@ -224,6 +237,7 @@ re-sent rows, leaked training rows); in the later week every blood pressure arri
 <p>{production.n_events} prediction events over six weeks were replayed into the workspace's
 store ({len(production.false_alarms)} alert(s) on days without a fault). The faults injected
 and the alerts that caught them:</p><ul>{caught}</ul>
+<h2>One escalation, end to end</h2><ol>{told}</ol><p>{links}</p>
 <p>See it on the dashboard: <code>stalwart demo --serve</code>, or
 <code>stalwart serve --workspace {html.escape(str(root))} --token-file
 {html.escape(str(root / "tokens.json"))}</code> and the address it prints.</p>

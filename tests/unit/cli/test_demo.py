@@ -98,6 +98,25 @@ def test_demo_replays_production_and_catches_every_fault(demo):
     assert "In production" in (ws / "index.html").read_text()
 
 
+def test_demo_tells_one_escalation_end_to_end(demo):
+    ws, res = demo
+    story = json.loads((ws / "reports" / "escalation.json").read_text())
+    assert story["event_id"] == "demo-d26-0120" and story["cause"] == "hard_case"
+    assert story["rule_counts"]["hits"] == 15 and story["escalated_row_routed"]
+    # the honest outcome for seed 0: the gate holds version 2 back, the rule stays
+    assert not story["gate_passed"] and story["status"] == "fixed"
+    for line in story["lines"]:
+        assert line in res.output
+    index = (ws / "index.html").read_text()
+    assert "One escalation, end to end" in index
+    for name in story["artefacts"].values():
+        assert (ws / "reports" / name).exists() and f"reports/{name}" in index
+    with open_store(None, workspace=ws) as store:
+        (esc,) = store.escalations(model="diabetes-logreg")
+        assert esc.status == "fixed" and esc.analysis["attribution"]["cause"] == "hard_case"
+        assert [s.version for s in store.rule_sets("diabetes-logreg")] == [1]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -171,10 +171,10 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
         production = replay_production(store, model, frame, features=features, train=train,
                                        random_state=random_state,
                                        requests_dir=root / "retrain-requests", echo=echo)
-        # one escalation handled end to end: reported, analysed, fixed by a rule, retrained
-        story = tell_escalation(store, model, train=train, features=features,
-                                reports_dir=root / "reports", random_state=random_state,
-                                echo=echo)
+        # one escalation handled end to end on a second model whose failure retraining can
+        # fix: reported, analysed, attributed, fixed by rules, the rules retired by version 2
+        story = tell_escalation(store, reports_dir=root / "reports",
+                                random_state=random_state, echo=echo)
         store_url = store.url
     token_file = _token_file(root)
 
@@ -237,7 +237,11 @@ re-sent rows, leaked training rows); in the later week every blood pressure arri
 <p>{production.n_events} prediction events over six weeks were replayed into the workspace's
 store ({len(production.false_alarms)} alert(s) on days without a fault). The faults injected
 and the alerts that caught them:</p><ul>{caught}</ul>
-<h2>One escalation, end to end</h2><ol>{told}</ol><p>{links}</p>
+<h2>One escalation, end to end</h2>
+<p>Told on a second model in the same store, <code>{html.escape(story.model)}</code>, whose
+failure retraining can fix (in production the labels of one region are inverted: a concept
+shift); the diabetes model's faults are data faults that retraining cannot learn away.</p>
+<ol>{told}</ol><p>{links}</p>
 <p>See it on the dashboard: <code>stalwart demo --serve</code>, or
 <code>stalwart serve --workspace {html.escape(str(root))} --token-file
 {html.escape(str(root / "tokens.json"))}</code> and the address it prints.</p>

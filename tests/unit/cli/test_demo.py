@@ -101,10 +101,12 @@ def test_demo_replays_production_and_catches_every_fault(demo):
 def test_demo_tells_one_escalation_end_to_end(demo):
     ws, res = demo
     story = json.loads((ws / "reports" / "escalation.json").read_text())
-    assert story["event_id"] == "demo-d26-0120" and story["cause"] == "hard_case"
-    assert story["rule_counts"]["hits"] == 15 and story["escalated_row_routed"]
-    # the honest outcome for seed 0: the gate holds version 2 back, the rule stays
-    assert not story["gate_passed"] and story["status"] == "fixed"
+    assert story["model"] == "regional" and story["event_id"] == "regional-0008"
+    assert story["cause"] == "concept_shift" and story["escalated_row_fixed"]
+    assert [c["hits"] for c in story["rule_counts"].values()] == [157, 153]
+    # the full path on seed 0: the gate passes, the rules retire, the escalation closes
+    assert story["gate_passed"] and story["status"] == "closed"
+    assert story["champion"] == "2" and story["ruleset_versions"] == [1, 2]
     for line in story["lines"]:
         assert line in res.output
     index = (ws / "index.html").read_text()
@@ -112,9 +114,13 @@ def test_demo_tells_one_escalation_end_to_end(demo):
     for name in story["artefacts"].values():
         assert (ws / "reports" / name).exists() and f"reports/{name}" in index
     with open_store(None, workspace=ws) as store:
-        (esc,) = store.escalations(model="diabetes-logreg")
-        assert esc.status == "fixed" and esc.analysis["attribution"]["cause"] == "hard_case"
-        assert [s.version for s in store.rule_sets("diabetes-logreg")] == [1]
+        (esc,) = store.escalations(model="regional")
+        assert esc.status == "closed" and esc.analysis["attribution"]["cause"] == "concept_shift"
+        assert [s.version for s in store.rule_sets("regional")] == [1, 2]
+        assert store.rule_set("regional", version=2).document["rules"] == []
+        # the diabetes replay is untouched by the story
+        assert store.escalations(model="diabetes-logreg") == ()
+        assert store.rule_sets("diabetes-logreg") == ()
 
 
 def _free_port() -> int:

@@ -2,7 +2,8 @@
 
 ``log`` only validates, builds a dict and appends it to a bounded in-memory queue, so
 it never waits on the network. A background thread sends batches of ``batch_size``
-(or whatever is queued every ``flush_interval`` seconds), retries failures with capped
+(whatever is queued every ``flush_interval`` seconds, and every ``_POLL`` seconds while
+traffic flows), retries failures with capped
 exponential backoff and then writes the batch to a local spill file; the spill file is
 re-sent (and only then removed) once the sink works again, also by the next Monitor
 started with the same ``spill_path``. When the queue is full, events go straight to the
@@ -43,6 +44,10 @@ from .sinks import RejectedBatchError, SpillFile
 __all__ = ["Monitor"]
 
 _MAX_BACKOFF = 5.0
+#: while events keep arriving the thread looks at the queue this often; the caller never
+#: wakes it below the high-water mark, because waking a thread costs the caller a futex
+#: call and often a context switch (measured: ~17 us of a 1 ms predict) on every batch
+_POLL = 0.01
 _EXIT_TIMEOUT = 10.0
 _SCALARS = (str, int, float, bool, type(None), np.integer, np.floating, np.bool_,
             dt.datetime, dt.date)
@@ -152,6 +157,7 @@ class Monitor:
         self._counts = {"logged": 0, "sent": 0, "resent": 0, "spilled": 0,
                         "dead_lettered": 0}
         self._queued = 0
+        self._wake_at = max(batch_size, max_queue // 2)
         self._accepted = 0
         self._done = 0
         self._sink_down = False
@@ -206,7 +212,7 @@ class Monitor:
             if self._queued + rows <= self.max_queue:
                 self._queue.append((kind, item, rows))
                 self._queued += rows
-                if self._queued >= self.batch_size:
+                if self._queued >= self._wake_at:  # far behind: do not wait for the poll
                     self._wake.set()
                 return
         records = item.expand() if kind == "batch" else [item]
@@ -310,19 +316,22 @@ class Monitor:
     def _run(self) -> None:
         while True:  # a first pass at once: a spill file left by an earlier run is re-sent
             self._wake.clear()
+            sent = False
             try:
                 self._resend_spill()
                 while True:
                     items = self._take()
                     if not items:
                         break
+                    sent = True
                     self._send_items(items)
                 self.spill.sync()
             except Exception:  # noqa: BLE001 - the thread must survive anything
                 time.sleep(min(self.flush_interval, 0.5))
             if self._closing and not self._queue:
                 return
-            self._wake.wait(self.flush_interval)
+            # traffic: look again soon (a full batch goes out within _POLL); idle: sleep
+            self._wake.wait(min(_POLL, self.flush_interval) if sent else self.flush_interval)
 
     def _send_items(self, items: list[tuple[str, Any, int]]) -> None:
         calls: list[tuple[Any, int]] = []

@@ -78,3 +78,21 @@ class ProgressBar:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def emit_report(result: Any, *, text: str, summary: str, fmt: str, out: str | None) -> None:
+    """Print a plain result (one with ``to_dict`` and ``to_html``, not a suite) as ``text``,
+    ``json`` or ``html``; with ``out`` the report goes to that file and ``summary`` with the
+    file's path to the terminal."""
+    import json
+
+    from ..reports.writing import write_text_atomic
+
+    body = {"text": lambda: text,
+            "json": lambda: json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
+            "html": result.to_html}[fmt]()
+    if out:
+        click.echo(f"{summary}\nreport written to {write_text_atomic(out, body)}")
+    else:
+        click.echo(body)
+

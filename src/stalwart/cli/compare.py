@@ -12,7 +12,7 @@ import click
 
 from .._config import Settings
 from ..data import read_table
-from ._common import EXIT_USAGE, clean_errors, emit_result
+from ._common import EXIT_USAGE, clean_errors, emit_report, emit_result
 
 
 @click.command("compare")
@@ -80,22 +80,8 @@ def compare_command(data: str, target: str, old: str, new: str, segment: str | N
                                  settings=Settings.from_env())
         emit_result(result, fmt=fmt, out=out, fail_on=fail_on)
         return
-    if fmt == "json":
-        import json
-
-        text = json.dumps(comparison.to_dict(), indent=2, allow_nan=False)
-    elif fmt == "html":
-        text = comparison.to_html()
-    else:
-        text = _text(comparison)
-    if out:
-        from ..reports.writing import write_text_atomic
-
-        path = write_text_atomic(out, text)
-        click.echo(comparison.summary())
-        click.echo(f"report written to {path}")
-    else:
-        click.echo(text)
+    emit_report(comparison, text=_text(comparison), summary=comparison.summary(), fmt=fmt,
+                out=out)
 
 
 def _text(comparison) -> str:

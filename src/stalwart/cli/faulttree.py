@@ -16,8 +16,7 @@ import click
 
 from ..exceptions import DataError, ParameterError
 from ..reports._format import fmt_value
-from ..reports.writing import write_text_atomic
-from ._common import clean_errors
+from ._common import clean_errors, emit_report
 
 __all__ = ["faulttree_command"]
 
@@ -92,15 +91,6 @@ def analyse_command(tree: str, fmt: str, out: str | None, store_url: str | None,
                                                start=start, end=end)
         estimates = estimate_failure_probabilities(counts, level=level)
     result = analyse_fault_tree(parsed, estimates=estimates)
-    if fmt == "json":
-        body = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-    elif fmt == "html":
-        body = result.to_html()
-    else:
-        body = _text(result)
-    if out:
-        path = write_text_atomic(out, body)
-        click.echo(f"P(top) = {fmt_value(result.top_probability)}, "
-                   f"{len(result.cut_sets)} minimal cut set(s); report written to {path}")
-    else:
-        click.echo(body)
+    emit_report(result, text=_text(result), fmt=fmt, out=out,
+                summary=f"P(top) = {fmt_value(result.top_probability)}, "
+                        f"{len(result.cut_sets)} minimal cut set(s)")

@@ -19,7 +19,7 @@ import click
 from ..exceptions import DataError, SchemaError
 from ..reports._format import fmt_value
 from ..reports.writing import write_text_atomic
-from ._common import EXIT_FAILED, clean_errors
+from ._common import EXIT_FAILED, clean_errors, emit_report
 
 __all__ = ["rules_command"]
 
@@ -52,15 +52,6 @@ def _split(data: str, predictions: str, proba_prefix: str) -> tuple[Any, Any, An
         proba = frame[probas].rename(columns=lambda c: str(c)[len(proba_prefix):])
     X = frame.drop(columns=[predictions, *probas])
     return X, frame[predictions].to_numpy(), proba
-
-
-def _emit(result: Any, text: str, fmt: str, out: str | None) -> None:
-    body = {"text": lambda: text, "json": lambda: json.dumps(result.to_dict(), indent=2),
-            "html": result.to_html}[fmt]()
-    if out:
-        click.echo(f"{text}\nreport written to {write_text_atomic(out, body)}")
-    else:
-        click.echo(body)
 
 
 def _shared(func: Any) -> Any:
@@ -149,7 +140,7 @@ def apply_command(rules: str, data: str, predictions: str, proba_prefix: str, no
     lines += [f"  {rid:<24} hits {c['hits']:>7}  changed {c['changed']:>7}  routed "
               f"{c['routed']:>7}  rejected {c['rejected']:>7}"
               + ("  (expired)" if rid in app.expired else "") for rid, c in app.counts.items()]
-    _emit(app, "\n".join(lines), fmt, out)
+    emit_report(app, text="\n".join(lines), summary="\n".join(lines), fmt=fmt, out=out)
 
 
 @rules_command.command("thickness")
@@ -178,7 +169,7 @@ def thickness_command(rules: str, data: str, predictions: str, proba_prefix: str
         result = RuleBudget(max_rules=budget_rules, max_traffic=budget_traffic,
                             max_changed=budget_changed).check(thickness)
         lines.append(result.message)
-    _emit(result, "\n".join(lines), fmt, out)
+    emit_report(result, text="\n".join(lines), summary="\n".join(lines), fmt=fmt, out=out)
     if getattr(result, "passed", True) is False:
         sys.exit(EXIT_FAILED)
 
@@ -217,4 +208,4 @@ def recheck_command(rules: str, model_path: str, data: str, trust: bool, thresho
              f"{', '.join(result.proposed_retirements) or 'none'}"]
     lines += [f"  {v.rule_id:<24} {'retire' if v.retire else 'keep':<7} {v.reason}"
               for v in result.verdicts]
-    _emit(result, "\n".join(lines), fmt, out)
+    emit_report(result, text="\n".join(lines), summary="\n".join(lines), fmt=fmt, out=out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import click
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +11,6 @@ from click.testing import CliRunner
 from sklearn.tree import DecisionTreeClassifier
 
 from stalwart.cli.main import cli as stalwart_cli
-from stalwart.cli.rules import rules_command
 from stalwart.models import save_model
 
 DOC = {"version": 3, "rules": [
@@ -25,9 +23,7 @@ DOC = {"version": 3, "rules": [
 
 
 def _run(*args: str):
-    group = click.Group("stalwart", context_settings=dict(stalwart_cli.context_settings or {}))
-    group.add_command(rules_command)
-    return CliRunner().invoke(group, ["rules", *args])
+    return CliRunner().invoke(stalwart_cli, ["rules", *args])
 
 
 @pytest.fixture

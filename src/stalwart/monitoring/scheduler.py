@@ -15,7 +15,9 @@ channels, triggers run, uncertain events routed to review. One failing monitor n
 others: its error is returned in the :class:`SchedulerRun`, kept in its stored state
 (``last_error``, until a run succeeds) and the next tick retries it.
 
-Each run holds the monitor's lease in the store (:func:`stalwart.store.state.acquire_lease`),
+Each tick also turns escalations past their SLA into alerts in the store (sent once to the
+saved channels, resolved when the escalation is; :meth:`stalwart.rca.EscalationDesk
+.raise_sla_alerts`). Each run holds the monitor's lease in the store (:func:`stalwart.store.state.acquire_lease`),
 so schedulers in several server workers, hosts or cron jobs sharing one database never run a
 monitor twice at once: the others list it as ``busy``. ``run_forever(interval=...)`` ticks in
 a daemon thread until :meth:`Scheduler.stop`; ``now`` is explicit everywhere for
@@ -57,6 +59,7 @@ from .saved import parse_schedule
 __all__ = ["Scheduler", "SchedulerRun", "is_due", "run_due"]
 
 log = logging.getLogger("stalwart.scheduler")
+_SLA_LEASE = "escalations:sla"
 
 
 def _utc(value: Any) -> pd.Timestamp:
@@ -82,6 +85,7 @@ class SchedulerRun:
     not_due: tuple[str, ...] = ()
     errors: dict[str, str] = field(default_factory=dict)
     busy: tuple[str, ...] = ()
+    sla: Any = None  # the escalation desk's SLAAlerts of this tick, when the store has them
     schema_version: str = "1.0"
 
     @property
@@ -92,7 +96,8 @@ class SchedulerRun:
         return jsonable({"schema_version": self.schema_version, "at": self.at,
                          "ran": list(self.ran), "not_due": list(self.not_due),
                          "busy": list(self.busy), "errors": dict(self.errors),
-                         "runs": [r.to_dict() for r in self.runs]})
+                         "runs": [r.to_dict() for r in self.runs],
+                         "sla": None if self.sla is None else self.sla.to_dict()})
 
 
 def is_due(store: Any, name: str, schedule: Any, *, now: Any = None) -> bool:
@@ -168,8 +173,27 @@ class Scheduler:
                 errors[name] = f"{type(exc).__name__}: {exc}"
                 log.warning("monitor %r failed: %s", name, errors[name])
                 self._record_error(name, at, errors[name])
-        self.last = SchedulerRun(at, tuple(runs), tuple(not_due), errors, tuple(busy))
+        sla = self._sla_alerts(at, errors)
+        self.last = SchedulerRun(at, tuple(runs), tuple(not_due), errors, tuple(busy), sla)
         return self.last
+
+    def _sla_alerts(self, at: pd.Timestamp, errors: dict[str, str]) -> Any:
+        """Escalations past their SLA become alerts (sent once) on every tick, under a
+        lease so several schedulers on one database never notify twice."""
+        if not callable(getattr(self.store, "escalations", None)):
+            return None  # a store without escalation support (not a stalwart Store)
+        from ..rca.desk import EscalationDesk  # rca sits beside monitoring: import late
+
+        if not self.store.acquire_lease(_SLA_LEASE, self.owner, seconds=self.lease_seconds):
+            return None
+        try:
+            return EscalationDesk(self.store).raise_sla_alerts(at.to_pydatetime())
+        except Exception as exc:  # noqa: BLE001 - a broken channel must not stop the ticks
+            errors[_SLA_LEASE] = f"{type(exc).__name__}: {exc}"
+            log.warning("escalation SLA check failed: %s", errors[_SLA_LEASE])
+            return None
+        finally:
+            self.store.release_lease(_SLA_LEASE, self.owner)
 
     def _record_error(self, name: str, at: pd.Timestamp, error: str) -> None:
         """Keep the failure in the monitor's state (``last_error``) until a run succeeds."""

@@ -25,17 +25,36 @@ is missing; a refused report (unknown event, bad severity) stores nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .._json import jsonable
 from ..exceptions import StageError
 from ..monitoring.alerts import Channel, ChannelResult, channel_from_dict, dispatch
 from .escalation import Escalation, SLAPolicy, SLAReport, check_slas
 from .publicity import PublicityVerdict, raise_publicity
 
-__all__ = ["EscalationDesk", "EscalationStore"]
+__all__ = ["EscalationDesk", "EscalationStore", "SLAAlerts"]
 
 _NEEDS = ("add_escalation", "escalation", "escalations", "update_escalation")
+
+
+@dataclass(frozen=True)
+class SLAAlerts:
+    """What :meth:`EscalationDesk.raise_sla_alerts` did: the SLA report, the breaches
+    alerted for the first time (fingerprints), the alerts resolved because their escalation
+    was resolved, and the channels' answers."""
+
+    report: SLAReport
+    new: tuple[str, ...]
+    resolved: tuple[str, ...]
+    deliveries: tuple[ChannelResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({"report": self.report.to_dict(), "new": list(self.new),
+                         "resolved": list(self.resolved), "deliveries": list(self.deliveries)})
 
 
 class EscalationStore(Protocol):
@@ -127,3 +146,38 @@ class EscalationDesk:
             channels = configs
         built = [channel_from_dict(c) if isinstance(c, Mapping) else c for c in channels]
         return tuple(r for note in report.notifications() for r in dispatch(note, built))
+
+    def raise_sla_alerts(self, now: Any = None, *,
+                         channels: Iterable[Channel | Mapping[str, Any]] | None = None
+                         ) -> SLAAlerts:
+        """Keep the store's alerts equal to the SLA breaches as of ``now``.
+
+        A breach becomes an open alert in the alerts table (monitor ``escalations/<model>``,
+        deduplicated by fingerprint, so the dashboard and ``GET /api/v1/alerts`` show it)
+        and is sent to ``channels`` (default: the store's saved channels) **once**, when it
+        first opens; later calls only count it again. The alert of an escalation that is no
+        longer breached (fixed or closed) is resolved. The server's scheduler calls this on
+        every tick, so breaches raise alerts without anyone asking.
+        """
+        for name in ("upsert_alert", "alerts", "set_alert_status"):
+            self._need(name)
+        open_alerts = {a.fingerprint: a for a in self.store.alerts()
+                       if a.status != "resolved" and a.monitor.startswith("escalations/")}
+        report = self.check_slas(now)
+        fresh = [a for a in report.alerts if a.fingerprint not in open_alerts]
+        for alert in report.alerts:
+            self.store.upsert_alert(alert.monitor, alert.rule, severity=alert.severity,
+                                    fingerprint=alert.fingerprint, context=alert.to_dict(),
+                                    at=report.now)
+        breached = {a.fingerprint for a in report.alerts}
+        resolved = []
+        for fingerprint, record in open_alerts.items():
+            if fingerprint not in breached:
+                self.store.set_alert_status(record.id, "resolved")
+                resolved.append(fingerprint)
+        deliveries: tuple[ChannelResult, ...] = ()
+        if fresh:
+            first = dataclasses.replace(report, alerts=tuple(fresh))
+            deliveries = self.notify(first, channels)
+        return SLAAlerts(report, tuple(a.fingerprint for a in fresh), tuple(resolved),
+                         deliveries)

@@ -3,7 +3,7 @@ analysis at scale and fault trees."""
 
 from .analysis import RootCauseAnalyser, analyse_prediction
 from .attribution import CAUSES, Attribution, Cause, DecisionStep, Thresholds, attribute
-from .desk import EscalationDesk, EscalationStore
+from .desk import EscalationDesk, EscalationStore, SLAAlerts
 from .error_analysis import ErrorAnalysis, ErrorHeatmap, analyse_errors, analyse_errors_in_store
 from .escalation import ALERT_SEVERITY, DEFAULT_SLA_HOURS, Escalation, SLAPolicy, SLAReport
 from .escalation import SEVERITIES as ESCALATION_SEVERITIES
@@ -49,6 +49,7 @@ __all__ = [
     "PublicityVerdict",
     "RCAReport",
     "RootCauseAnalyser",
+    "SLAAlerts",
     "SLAPolicy",
     "SLAReport",
     "Thresholds",

@@ -44,6 +44,7 @@ from ..models import ModelAdapter, wrap
 from ..novelty import KNNNovelty
 from . import evidence as ev
 from .attribution import Attribution, Thresholds, attribute
+from .labels import align_labels
 from .local_explanation import explain_locally
 from .neighbours import NeighbourIndex
 from .report import RCAReport
@@ -197,7 +198,7 @@ class RootCauseAnalyser:
         self.proba_ = np.asarray(self.model_.predict_proba(self.reference_), dtype=float)
         self.classes_ = np.asarray(self.model_.classes_, dtype=object)
         self.predictions_ = self.classes_[self.proba_.argmax(axis=1)]
-        self.labels_ = _align(self.labels_, self.classes_)
+        self.labels_ = align_labels(self.labels_, self.classes_)
         t = self.thresholds_
         self.reference_slices_ = ev.slice_table(
             self.reference_, (self.predictions_ != self.labels_).astype(float),
@@ -233,12 +234,12 @@ class RootCauseAnalyser:
         if prediction is None:
             prediction = model_pred
         else:
-            prediction = _align(np.array([prediction], dtype=object), self.classes_)[0]
+            prediction = align_labels(np.array([prediction], dtype=object), self.classes_)[0]
             if prediction != model_pred:
                 notes.append(f"the logged prediction {prediction!r} differs from the model's "
                              f"answer now ({model_pred!r}): was another version serving?")
         if expected is not None:
-            expected = _align(np.array([expected], dtype=object), self.classes_)[0]
+            expected = align_labels(np.array([expected], dtype=object), self.classes_)[0]
         window, monitoring = self._window(production, store, model_name, at, notes)
 
         facts: dict[str, Any] = {"prediction": prediction, "expected": expected,
@@ -414,8 +415,14 @@ class RootCauseAnalyser:
         has = pd.notna(w.labels)
         if has.sum() < self.min_labelled:
             return None
-        x = w.features.loc[has, self.features_].reset_index(drop=True)
-        y = _align(w.labels[has], self.classes_)
+        # production rows may lack a feature: imputed with the reference's typical value, as
+        # for the distances, so the model can score the rows
+        x = w.features.loc[has].reindex(columns=self.features_).reset_index(drop=True)
+        for column in (c for c in self.features_ if c not in w.features.columns):
+            ref = self.reference_[column]
+            x[column] = (ref.median() if pd.api.types.is_numeric_dtype(ref)
+                         else ref.mode().iloc[0])
+        y = align_labels(w.labels[has], self.classes_)
         return x, y, self.index_.encode(x)
 
     def _blast(self, w: _Window, point: np.ndarray) -> dict[str, Any]:
@@ -477,13 +484,6 @@ class RootCauseAnalyser:
                                      source="production")
         return ev.calibration_at(self.labels_, self.proba_, self.classes_, float(confidence),
                                  source="reference")
-
-
-def _align(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Labels as the model's class objects (a stored "1" matches class 1)."""
-    lookup = {str(c): c for c in classes}
-    return np.array([lookup.get(str(v), v) if v is not None else v for v in labels],
-                    dtype=object)
 
 
 def _row_frame(values: dict[str, Any], reference: pd.DataFrame) -> pd.DataFrame:

@@ -47,6 +47,7 @@ from ..store.events import to_utc
 __all__ = ["ALERT_SEVERITY", "DEFAULT_SLA_HOURS", "SEVERITIES", "STATUSES", "Escalation",
            "SLAPolicy", "SLAReport", "check_slas"]
 
+_MAX_SLA_HOURS = 24 * 365 * 100.0
 # the store's vocabulary: one definition of what an escalation's severity and status can be
 SEVERITIES = ESCALATION_SEVERITIES
 STATUSES = ESCALATION_STATUSES
@@ -89,8 +90,10 @@ class SLAPolicy(FieldsJSON):
                                  got=repr(unknown), fix="name only the four severities")
         merged = {**DEFAULT_SLA_HOURS, **self.hours}
         for sev, h in merged.items():
-            if isinstance(h, bool) or not isinstance(h, (int, float)) or not h > 0:
-                raise ParameterError(f"SLA hours for {sev!r}", expected="a number > 0",
+            if (isinstance(h, bool) or not isinstance(h, (int, float))
+                    or not 0 < h <= _MAX_SLA_HOURS):
+                raise ParameterError(f"SLA hours for {sev!r}", expected="a finite number of "
+                                     f"hours > 0 (at most {_MAX_SLA_HOURS:g}: 100 years)",
                                      got=repr(h), fix="pass hours={'critical': 4, ...}")
         object.__setattr__(self, "hours", {s: float(merged[s]) for s in SEVERITIES})
         w = self.warn_share

@@ -49,6 +49,7 @@ from ..exceptions import DataError, ParameterError, StageError
 from ..novelty import NOVELTY_DETECTORS, BaseNovelty
 from ..reports.page import render_page
 from .escalation import Escalation, SLAPolicy
+from .labels import align_labels
 
 __all__ = ["PublicityDetector", "PublicityScan", "PublicityVerdict", "raise_publicity"]
 
@@ -205,9 +206,13 @@ class PublicityDetector:
         frame = to_pandas(X, columns=self.columns_ if isinstance(X, np.ndarray) else None,
                           what="data")
         n = len(frame)
-        yt, yp = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+        # labels as the reference's own objects: a JSON "1" is the class 1
+        classes = pd.unique(pd.Series(self.labels_))
+        yt = align_labels(np.asarray(y_true, dtype=object), classes)
+        yp = align_labels(np.asarray(y_pred, dtype=object), classes)
         conf = np.asarray(confidence, dtype=float)
-        second = None if second_opinion is None else np.asarray(second_opinion, dtype=object)
+        second = (None if second_opinion is None
+                  else align_labels(np.asarray(second_opinion, dtype=object), classes))
         for name, arr in (("y_true", yt), ("y_pred", yp), ("confidence", conf),
                           ("second_opinion", second)):
             if arr is not None and arr.shape != (n,):

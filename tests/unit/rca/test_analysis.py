@@ -12,7 +12,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from stalwart.exceptions import DataError, ModelError, SchemaError, StageError
 from stalwart.models import wrap
-from stalwart.rca import (NeighbourIndex, RCAReport, RootCauseAnalyser, analyse_prediction,
+from stalwart.rca import (CAUSES, NeighbourIndex, RCAReport, RootCauseAnalyser, analyse_prediction,
                           explain_locally)
 from stalwart.rca.unusual_features import FeatureReference
 from stalwart.testing.incidents import make_incident
@@ -205,3 +205,13 @@ def test_analysis_is_deterministic_and_notes_what_it_could_not_examine(incident)
     assert a.blast_radius is None and any("no production window" in n for n in a.notes)
     steps = {s.cause: s for s in a.attribution.steps}
     assert not steps["covariate_shift"].examined and not steps["label_shift"].examined
+
+
+
+def test_a_production_window_missing_a_feature_is_imputed_not_a_crash():
+    inc = make_incident("unit_change", seed=0)
+    production = inc.production.drop(columns=["temp"])
+    report = analyse_prediction(inc.model, inc.row, reference=inc.reference, target=inc.target,
+                                expected=inc.expected, production=production)
+    assert report.cause in {c.name for c in CAUSES}
+    assert any("lack" in note for note in report.notes)

@@ -124,3 +124,10 @@ def test_records_round_trip_and_render():
     assert doc["alerts"][0]["metric"] == "hours_overdue"
     page = report.to_html()
     assert page.startswith("<!DOCTYPE html>") and "acme" in page and "Breached" in page
+
+
+
+@pytest.mark.parametrize("hours", [float("inf"), float("nan"), 1e9, 0, -1])
+def test_sla_hours_must_be_finite_positive_and_at_most_a_century(hours):
+    with pytest.raises(ParameterError, match="finite number of hours"):
+        SLAPolicy(hours={"low": hours})

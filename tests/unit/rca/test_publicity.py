@@ -150,3 +150,13 @@ def test_scan_renders_html(fitted):
     page = det.scan(prod[["a", "b"]], y_true=prod.y_true, y_pred=prod.y_pred,
                     confidence=prod.conf).to_html()
     assert "Publicity-hungry errors" in page and "<table>" in page
+
+
+def test_labels_sent_as_text_are_the_reference_classes(fitted):
+    """An escalation's expected output often arrives as JSON text: "1" is the class 1."""
+    det, _, _ = fitted
+    as_int = det.assess({"a": 2.0, "b": 0.0}, expected=1, prediction=0, confidence=0.97)
+    as_text = det.assess({"a": 2.0, "b": 0.0}, expected="1", prediction="0", confidence=0.97)
+    assert as_int.publicity_hungry and as_text.publicity_hungry
+    assert as_text.neighbour_agreement == as_int.neighbour_agreement == 1.0
+    assert as_text.expected == 1 and as_text.prediction == 0

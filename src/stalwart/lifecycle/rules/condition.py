@@ -187,6 +187,12 @@ def _depth(root: ast.AST) -> int:
 
 def _unquote(text: str) -> tuple[str, dict[str, str]]:
     """Replace `` `name` `` by placeholders (outside string literals)."""
+    if "`" in text and ("'''" in text or '"""' in text):
+        # the scan below knows one-character quotes only: a backtick inside a triple-quoted
+        # string would be taken for a column name and silently change the string
+        raise ParameterError(f"rule condition {text!r}", expected="string literals in single "
+                             "or double quotes", got="a triple-quoted string beside a backtick",
+                             fix="write the text as 'text' or \"text\"")
     out, quoted, i, quote = [], {}, 0, None
     while i < len(text):
         ch = text[i]
@@ -395,8 +401,8 @@ class _Evaluator:
         value = self.value(node)
         if not isinstance(value, pd.Series):
             return np.full(self.n, bool(value))
-        if value.dtype.kind == "b":
-            return value.to_numpy(dtype=bool)
+        if value.dtype.kind == "b" or str(value.dtype) == "boolean":
+            return value.fillna(False).to_numpy(dtype=bool)  # missing is false
         missing = value.isna().to_numpy()
         present = value[~missing]
         if not all(isinstance(v, (bool, np.bool_)) for v in present):
@@ -438,8 +444,27 @@ class _Evaluator:
             return -operand if isinstance(node.op, ast.USub) else operand
         assert isinstance(node, ast.BinOp)
         left, right = self.value(node.left), self.value(node.right)
+        if not isinstance(node.op, ast.Add) or _numeric(left) or _numeric(right):
+            # arithmetic is on numbers: a text value must never reach `*` (pandas repeats
+            # the text, "xy" * 10**9 is a gigabyte), it counts as missing instead
+            left, right = _as_numbers(left), _as_numbers(right)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _ARITH[type(node.op)](left, right)
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, pd.Series):
+        return value.dtype.kind in "biuf"
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
+def _as_numbers(value: Any) -> Any:
+    """Numbers stay; text (a constant or a value of an object column) becomes missing."""
+    if isinstance(value, pd.Series):
+        return value if value.dtype.kind in "biuf" else pd.to_numeric(value, errors="coerce")
+    if isinstance(value, str):
+        return np.nan
+    return value
 
 
 def _series(value: Any, n: int) -> pd.Series:

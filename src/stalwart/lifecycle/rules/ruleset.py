@@ -303,8 +303,20 @@ def _align_classes(classes: tuple[Any, ...] | None, pred: np.ndarray
     if classes is None:
         return None
     seen = {str(v): _plain(v) for v in pd.unique(pd.Series(pred, dtype=object).dropna())}
-    return tuple(seen.get(str(c), _plain(c)) if isinstance(c, str) else _plain(c)
-                 for c in classes)
+    numeric = np.asarray(pred).dtype.kind in "iuf"
+    return tuple(seen.get(str(c), _as_number(c) if numeric else c) if isinstance(c, str)
+                 else _plain(c) for c in classes)
+
+
+def _as_number(text: str) -> Any:
+    """A class header's text as the number it names, for a model predicting numbers (a class
+    absent from this batch's predictions must not come back as text)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() \
+        else value
 
 
 def _positions(mask: np.ndarray) -> tuple[int, ...]:

@@ -138,3 +138,33 @@ def test_evaluation_type_errors_become_data_errors():
 def test_non_boolean_column_used_as_truth_is_a_data_error():
     with pytest.raises(DataError, match="used as true/false"):
         RuleCondition.parse("country").evaluate(FRAME)
+
+
+def test_text_never_reaches_multiplication_it_counts_as_missing():
+    """pandas repeats text under `*`: "xy" * 10**9 would be a gigabyte per row."""
+    import tracemalloc
+    frame = pd.DataFrame({"s": ["xy", 1, 3]})
+    tracemalloc.start()
+    try:
+        hits = RuleCondition.parse("s * 1000000000 > 2000000000").evaluate(frame)
+        const = RuleCondition.parse("'x' * 100000000 == 'q'").evaluate(frame)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert hits.tolist() == [False, False, True] and const.tolist() == [False] * 3
+    assert peak < 10_000_000
+    joined = RuleCondition.parse("a + b == 'xy'").evaluate(
+        pd.DataFrame({"a": ["x", "y"], "b": ["y", "y"]}))
+    assert joined.tolist() == [True, False]  # text + text still joins
+
+
+def test_a_missing_value_in_a_nullable_boolean_column_is_false():
+    frame = pd.DataFrame({"flag": pd.array([True, None, False], dtype="boolean")})
+    assert RuleCondition.parse("flag").evaluate(frame).tolist() == [True, False, False]
+    assert RuleCondition.parse("not flag").evaluate(frame).tolist() == [False, True, True]
+
+
+def test_a_backtick_inside_a_triple_quoted_string_is_refused_not_misread():
+    with pytest.raises(ParameterError, match="triple-quoted"):
+        RuleCondition.parse("x == '''a' `b` '''")
+    assert RuleCondition.parse("`my col` == 'a`b'").names == frozenset({"my col"})

@@ -198,3 +198,15 @@ def test_result_json_and_html():
     assert d["fired"][6] == "no-email" and d["predictions"][6] is None
     page = app.to_html()
     assert page.startswith("<!DOCTYPE html>") and "de-large" in page and "<svg" in page
+
+
+def test_an_override_keeps_the_predictions_type_when_its_class_is_absent_from_the_batch():
+    """Class names from probability headers are text; a model predicting integers gets 1,
+    not "1", even when no row of the batch was predicted 1."""
+    rules = RuleSet.from_dict({"rules": [{"id": "r", "condition": "amount > 1",
+                                          "action": "set prediction = 1", "owner": "o",
+                                          "reason": "x"}]})
+    app = rules.apply(pd.DataFrame({"amount": [5, 0]}), np.array([0, 0]),
+                      pd.DataFrame({"0": [0.9, 0.9], "1": [0.1, 0.1]}))
+    assert app.classes == (0, 1)
+    assert app.predictions.tolist() == [1, 0] and isinstance(app.predictions.tolist()[0], int)

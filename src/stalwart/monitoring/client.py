@@ -314,12 +314,15 @@ class Monitor:
         return items
 
     def _run(self) -> None:
+        first = True
         while True:  # a first pass at once: a spill file left by an earlier run is re-sent
             self._wake.clear()
-            sent = False
+            sent, drain, first = False, not first, False
             try:
                 self._resend_spill()
-                while True:
+                # the first pass only re-sends the spill file: the caller may be logging its
+                # first events right now, and a batch must not leave half-full at start-up
+                while drain:
                     items = self._take()
                     if not items:
                         break

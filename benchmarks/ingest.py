@@ -309,11 +309,14 @@ def run_benchmark(args: argparse.Namespace, *,
     command = run["command"]
     if args.only == "wrap":
         saved = args.stores_from or _newest_run(cache)
-        if saved is not None:
-            kept = json.loads(Path(saved).read_text(encoding="utf-8"))
-            run.update({k: kept[k] for k in ("date", "command", "settings", "stores")
-                        if k in kept})
-            _say(f"server part kept from {saved}")
+        if saved is None:  # rendering without it would wipe the server tables from the doc
+            raise SystemExit(f"--only wrap keeps the server part of a saved run, and none is "
+                             f"in {cache / 'results'}: run the whole benchmark once "
+                             f"(python benchmarks/ingest.py) or pass --stores-from FILE")
+        kept = json.loads(Path(saved).read_text(encoding="utf-8"))
+        run.update({k: kept[k] for k in ("date", "command", "settings", "stores")
+                    if k in kept})
+        _say(f"server part kept from {saved}")
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         for store in ([] if args.only == "wrap" else args.stores):
             folder = Path(tmp) / store

@@ -218,3 +218,62 @@ def test_wrap_can_log_under_another_version_of_the_model(tmp_path):
     assert sink.events[shadow.last_event_ids[0]]["model_version"] == "2-shadow"
     with pytest.raises(ModelError, match="model_version"):
         monitor.wrap(Doubler(), model_version="")
+
+
+_FRAME_DTYPES = ["int8", "int64", "uint8", "uint64", "float16", "float32", "float64"]
+
+
+@pytest.mark.parametrize("first", _FRAME_DTYPES)
+@pytest.mark.parametrize("second", _FRAME_DTYPES)
+def test_a_frame_of_several_blocks_is_logged_as_to_numpy_gives_it(first, second):
+    # the caller copies each block and the background thread assembles them: the array
+    # must be to_numpy's, dtype included (pandas' common type of the blocks)
+    import pandas as pd
+
+    from stalwart.monitoring.wrap import _FrameBlocks
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame({"x": rng.integers(0, 100, 6).astype(first)})
+    X["y"] = rng.integers(0, 100, 6).astype(second)  # a second block
+    X["z"] = rng.integers(0, 100, 6).astype(first)   # a third
+    X = X.iloc[1:5]  # a view: every block sliced
+    blocks = _FrameBlocks.copy_of(X, 3)
+    assert blocks is not None and len(blocks.parts) == 3
+    got, want = blocks.array(), X.to_numpy()
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_frames_other_than_plain_numbers_take_to_numpy(tmp_path):
+    import pandas as pd
+
+    from stalwart.monitoring.wrap import _FrameBlocks
+    for X in (pd.DataFrame({"a": [1.0, 2.0], "b": [True, False]}),
+              pd.DataFrame({"a": [1.0, 2.0], "b": pd.array([1, None], dtype="Int64")}),
+              pd.DataFrame({"a": [1.0, 2.0], "b": ["u", "v"]}),
+              pd.DataFrame({"a": [1.0, 2.0], "t": pd.to_datetime(["2026-01-01"] * 2)})):
+        assert _FrameBlocks.copy_of(X, 2) is None
+    sink = MemorySink()
+    monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl")
+    wrapped = monitor.wrap(Doubler())
+    X = pd.DataFrame({"a": [1.0, 2.0], "b": [True, False]})
+    wrapped.predict(X)
+    assert monitor.close(timeout=30)
+    assert [sink.events[i]["features"] for i in wrapped.last_event_ids] == [
+        {"a": 1.0, "b": True}, {"a": 2.0, "b": False}]
+
+
+def test_a_frame_changed_after_the_call_is_logged_as_it_was(tmp_path):
+    import pandas as pd
+    sink = MemorySink()
+    monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl",
+                      flush_interval=3600)
+    wrapped = monitor.wrap(Doubler())
+    X = pd.DataFrame({"a": [1.0, 2.0]})
+    X["b"] = np.array([10, 20], dtype="int64")  # two blocks
+    wrapped.predict(X)
+    ids = wrapped.last_event_ids
+    X.loc[0, "a"] = -1.0  # the caller reuses its frame before the record is sent
+    X.loc[1, "b"] = -1
+    assert monitor.close(timeout=30)
+    assert [sink.events[i]["features"] for i in ids] == [{"a": 1.0, "b": 10.0},
+                                                          {"a": 2.0, "b": 20.0}]
+    assert [sink.events[i]["outputs"]["prediction"] for i in ids] == [2.0, 4.0]

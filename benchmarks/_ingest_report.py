@@ -292,6 +292,22 @@ def _notes(run: Mapping[str, Any]) -> list[str]:
                 "whatever its size, so a larger `batch_size` (more rows per request) divides "
                 "it; a process that only predicts at full speed pays it, a service waiting "
                 "on its callers hides it.")
+            rates = [(c["rows"] / c["http_bare_block_ms"] * 1000.0, c) for c in with_http
+                     if c.get("http_bare_block_ms")]
+            saturation = max((v["events_per_s"] for st in run.get("stores", {}).values()
+                              for v in st.get("runs", {"": st.get("server", {})}).values()
+                              if v.get("events_per_s")), default=None)
+            if rates and saturation:
+                top, case = max(rates, key=lambda r: r[0])
+                low = min(r for r, _ in rates)
+                out.append(
+                    f"`wrap`, what the blocks of calls offer: {low:,.0f} to {top:,.0f} events/s "
+                    f"({MODEL_TITLES.get(case['model'], case['model']).split(' (')[0]} on "
+                    f"{case['rows']:,} rows is the most), against {saturation:,.0f} events/s "
+                    f"that the server stores at saturation above: the fastest loops log up "
+                    f"to {top / saturation:,.0f} times more than one server can store, so "
+                    "there the with-HTTP column measures a load no deployment could keep up "
+                    "(the queue, then the spill file, take what the sender cannot).")
     return out
 
 

@@ -257,7 +257,8 @@ class Counterfactuals:
         if blocked:
             message = (f"no feasible change flips the decision to {tgt.describe()} ({spent}); "
                        "blocked by " + " and by ".join(labels[f] for f in blocked)
-                       + ": lifting it gives a flip")
+                       + (": lifting it gives a flip" if len(blocked) == 1
+                          else ": lifting any one of them gives a flip"))
         else:
             message = (f"no feasible change flips the decision to {tgt.describe()} ({spent}); "
                        "lifting any single constraint ("

@@ -14,7 +14,9 @@ in **one** call of the model, so the cost is a few dozen model calls per query:
 2. **Sparsify.** Greedily revert, for every kept candidate at once, the changed feature
    whose reversal saves the most distance while the decision stays flipped, until no
    reversal keeps it flipped (the "post-hoc sparsity" pass of DiCE, done as a best-first
-   search).
+   search). The nearest candidates are sparsified freely; for diversity, the nearest
+   candidate changing each feature is also sparsified with that feature held, so that
+   changed-feature sets other than the cheapest few survive.
 3. **Shrink jointly.** Bisection on ``t`` in ``x + t (z - x)`` over the numeric changes
    (12 steps), keeping the flipped end.
 4. **Shrink each feature.** Bisection on each remaining numeric change alone, largest first.
@@ -121,11 +123,15 @@ def _sphere(space: FeatureSpace, x: np.ndarray, radius: float, size: int,
     return space.project(x, Z)
 
 
-def _sparsify(space: FeatureSpace, x: np.ndarray, C: np.ndarray, score: _Scorer) -> np.ndarray:
+def _sparsify(space: FeatureSpace, x: np.ndarray, C: np.ndarray, keep: np.ndarray,
+              score: _Scorer) -> np.ndarray:
+    """Best-first reversal of changed features; ``keep[i]`` (a feature, or -1) is never
+    reverted in candidate ``i``."""
     C = C.copy()
     active = np.ones(len(C), dtype=bool)
+    kept = keep[:, None] == np.arange(C.shape[1])[None, :]
     while active.any():
-        cells = np.argwhere(space.changed(x, C) & active[:, None])
+        cells = np.argwhere(space.changed(x, C) & active[:, None] & ~kept)
         if len(cells) == 0:
             break
         trials = C[cells[:, 0]].copy()
@@ -208,11 +214,19 @@ def search(space: FeatureSpace, x: np.ndarray, valid: Valid, donors: np.ndarray,
     n_found = len(found)
     if n_found == 0:
         return SearchOutcome(np.empty((0, len(x))), score.calls, score.rows, 0)
-    keep = n_refine if n_refine is not None else max(24, 6 * n)
-    found = found[np.argsort(space.distance(x, found), kind="stable")[:keep]]
-    C = _sparsify(space, x, found, score)
+    size = n_refine if n_refine is not None else max(24, 6 * n)
+    found = found[np.argsort(space.distance(x, found), kind="stable")]
+    # the nearest candidates, plus for diversity the nearest one changing each feature,
+    # sparsified with that feature kept (else every candidate shrinks to the same few sets)
+    moved = space.changed(x, found)
+    keep_features = [j for j in range(len(x)) if n > 1 and moved[:, j].any()]
+    picks = [int(np.argmax(moved[:, j])) for j in keep_features]
+    C = np.vstack([found[:size], found[picks]]) if picks else found[:size]
+    keep = np.array([-1] * min(size, len(found)) + keep_features, dtype=int)
+    C = _sparsify(space, x, C, keep, score)
     C = _bisect(space, x, C, space.changed(x, C) & space.numeric, score)
     contrib = np.where(space.numeric, space.contributions(x, C), 0.0)
+    contrib[np.arange(len(C)), np.maximum(keep, 0)] *= keep < 0  # kept ones: no shrink
     order = np.argsort(-contrib, axis=1, kind="stable")
     for p in range(int((contrib > 0).sum(axis=1).max(initial=0))):
         cols = order[:, p]

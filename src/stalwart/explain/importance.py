@@ -6,8 +6,8 @@ absolute SHAP value, no interval), so :func:`~stalwart.explain.importance_drift`
 either kind.
 
 >>> r = ImportanceResult.from_values({"a": 0.3, "b": 0.05, "c": 0.0}, method="given")
->>> r.ranking(), r.top(2), r.share_of_top()
-(['a', 'b', 'c'], ['a', 'b'], 0.8571428571428571)
+>>> r.ranking(), r.top(2), round(r.share_of_top(), 4)
+(['a', 'b', 'c'], ['a', 'b'], 0.8571)
 """
 
 from __future__ import annotations

@@ -138,7 +138,8 @@ def permutation_importance(model: Any, X: Any, y: Any, *, scoring: str | None = 
         Parallel(n_jobs=n_jobs, prefer="threads")(delayed(one_repeat)(r)
                                                   for r in range(n_repeats))
     drops = baseline - scores if spec.greater_is_better else scores - baseline
-    return _result(drops, units, adapter, spec, baseline, confidence, n_total, n,
+    named = [(name, [str(frame.columns[j]) for j in cols]) for name, cols in units]
+    return _result(drops, named, adapter, spec, baseline, confidence, n_total, n,
                    n_repeats * len(chunks) + 1, random_state, max_rows, groups)
 
 
@@ -233,7 +234,7 @@ def _scorer(spec: MetricSpec, adapter: ModelAdapter, y: np.ndarray) -> Any:
     return score
 
 
-def _result(drops: np.ndarray, units: list[tuple[str, list[int]]], adapter: ModelAdapter,
+def _result(drops: np.ndarray, units: list[tuple[str, list[str]]], adapter: ModelAdapter,
             spec: MetricSpec, baseline: float, confidence: float, n_total: int, n_used: int,
             n_calls: int, random_state: Any, max_rows: int | None,
             groups: Mapping[str, Any] | None) -> ImportanceResult:

@@ -183,7 +183,8 @@ class FairnessAudit:
         if not rows:
             raise ParameterError("grouping", expected=f"one of {list(self.groupings)}",
                                  got=repr(grouping), fix="name the audit's sensitive columns")
-        index = pd.MultiIndex.from_tuples([g.key for g in rows], names=list(want))
+        index = (pd.Index([g.key[0] for g in rows], name=want[0]) if len(want) == 1 else
+                 pd.MultiIndex.from_tuples([g.key for g in rows], names=list(want)))
         return pd.DataFrame([{"size": g.size, "n_positive": g.n_positive,
                               "n_predicted_positive": g.n_predicted_positive, **g.values,
                               "unstable": g.unstable} for g in rows], index=index)
@@ -191,7 +192,8 @@ class FairnessAudit:
     def chart(self, rate: str = "selection_rate", grouping: Any = None) -> dict[str, Any]:
         """Bar-chart data: one bar per group of ``grouping`` for ``rate``, and the overall."""
         frame = self.by_group(grouping)
-        return {"labels": [" & ".join(map(str, k)) for k in frame.index],
+        return {"labels": [" & ".join(map(str, k)) if isinstance(k, tuple) else str(k)
+                           for k in frame.index],
                 "values": frame[rate].tolist(), "sizes": frame["size"].tolist(),
                 "overall": self.overall.get(rate)}
 

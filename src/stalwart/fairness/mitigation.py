@@ -89,7 +89,7 @@ def mitigation_report(y_true: Any, before: Any, after: Any, *, sensitive: Any,
         disparities[f"{m}_difference"] = {"before": da.difference, "after": db.difference}
         disparities[f"{m}_ratio"] = {"before": da.ratio, "after": db.ratio}
     ga, gb = a.by_group(grouping), b.by_group(grouping)
-    labels = [" & ".join(map(str, k)) for k in ga.index]
+    labels = [" & ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in ga.index]
     rates = {lab: {"before": float(x), "after": float(z), "size": int(s)}
              for lab, x, z, s in zip(labels, ga["selection_rate"], gb["selection_rate"],
                                      ga["size"])}

@@ -15,9 +15,9 @@ how many), ``infeasible`` (none: the message names the constraints that blocked 
 ...                     distance=0.5, sparsity=1, prediction=1, probability=0.6, valid=True)
 >>> q = CounterfactualQuery(index=0, original={"a": 1.0}, prediction=0, probability=0.7,
 ...                         target=[1], status="found", counterfactuals=(cf,),
-...                         diversity=None, message=None, blocked_by=(), n_calls=3,
-...                         n_scored=40)
->>> r = CounterfactualResult(queries=(q,), model={"name": "m"}, features=[], options={})
+...                         diversity=None, message=None, blocked_by=())
+>>> r = CounterfactualResult(queries=(q,), model={"name": "m"}, features=[], options={},
+...                          n_model_calls=3, n_rows_scored=40)
 >>> r.to_dict()["queries"][0]["counterfactuals"][0]["changes"]
 [{'feature': 'a', 'original': 1.0, 'counterfactual': 2.0, 'scaled_change': 0.5}]
 >>> r.validity, r.n_feasible, "a: 1 → 2" in r.to_html()
@@ -76,18 +76,19 @@ class CounterfactualQuery(FieldsJSON):
     diversity: float | None
     message: str | None
     blocked_by: tuple[str, ...]
-    n_calls: int
-    n_scored: int
 
 
 @dataclass(frozen=True)
 class CounterfactualResult:
-    """Counterfactual explanations of a batch of query rows."""
+    """Counterfactual explanations of a batch of query rows, and what the search spent
+    (model calls and rows scored, for the whole batch: query rows are searched together)."""
 
     queries: tuple[CounterfactualQuery, ...]
     model: Mapping[str, Any]
     features: Sequence[Mapping[str, Any]]
     options: Mapping[str, Any]
+    n_model_calls: int
+    n_rows_scored: int
     warnings: tuple[str, ...] = field(default=())
     schema_version: str = "1.0"
 
@@ -124,6 +125,7 @@ class CounterfactualResult:
             "schema_version": self.schema_version, "model": dict(self.model),
             "n_queries": len(self.queries), "n_feasible": self.n_feasible,
             "n_infeasible": self.n_infeasible, "validity": self.validity,
+            "n_model_calls": self.n_model_calls, "n_rows_scored": self.n_rows_scored,
             "mean_sparsity": self.mean_sparsity, "mean_distance": self.mean_distance,
             "features": [dict(f) for f in self.features], "options": dict(self.options),
             "warnings": list(self.warnings),
@@ -136,7 +138,8 @@ class CounterfactualResult:
                  ("with a counterfactual", self.n_feasible),
                  ("infeasible", self.n_infeasible), ("validity", self.validity),
                  ("mean changed features", self.mean_sparsity),
-                 ("mean scaled L1 distance", self.mean_distance)]
+                 ("mean scaled L1 distance", self.mean_distance),
+                 ("model calls", self.n_model_calls), ("rows scored", self.n_rows_scored)]
         tables = [_query_table(q) for q in self.queries]
         message = "; ".join(self.warnings) or None
         return render_page(title, facts=facts, tables=tables, message=message)

@@ -1,8 +1,9 @@
 """The model-agnostic, batched search behind :class:`~.counterfactual.Counterfactuals`.
 
-For one query row ``x`` and a test ``valid(Z)`` (does the model give the target decision on
-each row of ``Z``?), the search works in five steps; every step scores all its candidates
-in **one** call of the model, so the cost is a few dozen model calls per query:
+For the query rows ``Q`` and a test ``valid(Z, query)`` (does the model give row
+``query[i]``'s target decision on row ``Z[i]``?), the search works in five steps, for all
+query rows in lockstep; every step scores the candidates of **all** query rows in **one**
+call of the model, so a batch of queries costs a few dozen model calls in all:
 
 1. **Candidates.** Three families, projected onto the feasible set
    (:meth:`FeatureSpace.project`): *one-feature moves* (each mutable feature set to each
@@ -32,16 +33,17 @@ ranges are applied before scoring, never after).
 >>> X = pd.DataFrame({"a": np.linspace(-3, 3, 61), "b": np.linspace(3, -3, 61)})
 >>> space = FeatureSpace.learn(X, immutable=["b"], integer=[], ranges={},
 ...                            increase_only=[], decrease_only=[], categorical=None)
->>> x = np.array([-1.0, 0.0])
->>> out = search(space, x, lambda Z: Z[:, 0] > 0.5, space.encode(X)[X["a"] > 0.5],
-...              n=1, rng=np.random.default_rng(0))
->>> round(float(out.Z[0, 0]), 3), float(out.Z[0, 1]), out.n_calls < 40
-(0.5, 0.0, True)
+>>> Q = np.array([[-1.0, 0.0], [-2.0, 1.0]])
+>>> donors = space.encode(X)[X["a"] > 0.5]
+>>> out = search(space, Q, lambda Z, q: Z[:, 0] > 0.5, [donors, donors], n=1,
+...              rngs=[np.random.default_rng(0), np.random.default_rng(1)])
+>>> [np.round(z, 3).tolist() for z in out.Z], out.n_calls < 40
+([[[0.5, 0.0]], [[0.5, 1.0]]], True)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,18 +52,19 @@ from .counterfactual_space import FeatureSpace
 
 __all__ = ["SearchOutcome", "search"]
 
-Valid = Callable[[np.ndarray], np.ndarray]
+Valid = Callable[[np.ndarray, np.ndarray], np.ndarray]
 _BISECT_STEPS = 12
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """The chosen counterfactuals (rows of ``Z``) and what the search spent."""
+    """Per query row, the chosen counterfactuals (rows of ``Z[q]``) and flipping candidates
+    found before refinement; the model calls and rows scored for the whole batch."""
 
-    Z: np.ndarray
+    Z: list[np.ndarray]
+    n_valid_found: list[int]
     n_calls: int
     n_scored: int
-    n_valid_found: int
 
 
 class _Scorer:
@@ -70,12 +73,12 @@ class _Scorer:
     def __init__(self, valid: Valid) -> None:
         self.valid, self.calls, self.rows = valid, 0, 0
 
-    def __call__(self, Z: np.ndarray) -> np.ndarray:
+    def __call__(self, Z: np.ndarray, query: np.ndarray) -> np.ndarray:
         if len(Z) == 0:
             return np.zeros(0, dtype=bool)
         self.calls += 1
         self.rows += len(Z)
-        return np.asarray(self.valid(Z), dtype=bool).reshape(len(Z))
+        return np.asarray(self.valid(Z, query), dtype=bool).reshape(len(Z))
 
 
 def _one_feature_moves(space: FeatureSpace, x: np.ndarray) -> np.ndarray:
@@ -84,23 +87,21 @@ def _one_feature_moves(space: FeatureSpace, x: np.ndarray) -> np.ndarray:
         values = space.grid[j]
         if space.numeric[j]:
             values = np.union1d(values, [space.lo[j], space.hi[j]])
-        for v in values:
-            if v != x[j]:
-                z = x.copy()
-                z[j] = v
-                rows.append(z)
-    return np.array(rows).reshape(-1, len(x))
+        values = values[values != x[j]]
+        block = np.repeat(x[None, :], len(values), axis=0)
+        block[:, j] = values
+        rows.append(block)
+    return space.project(x, np.vstack(rows)) if rows else np.empty((0, len(x)))
 
 
 def _neighbours(space: FeatureSpace, x: np.ndarray, donors: np.ndarray, k: int,
                 rng: np.random.Generator) -> np.ndarray:
-    if len(donors) == 0:
+    if len(donors) == 0 or k == 0:
         return np.empty((0, len(x)))
     near = space.project(x, donors)
     near = near[np.argsort(space.distance(x, near), kind="stable")[:k]]
     halves = np.repeat(near, 2, axis=0)
-    keep = rng.random(halves.shape) < 0.5
-    halves = np.where(keep, x, halves)
+    halves = np.where(rng.random(halves.shape) < 0.5, x, halves)
     return np.vstack([near, space.project(x, halves)])
 
 
@@ -116,56 +117,53 @@ def _sphere(space: FeatureSpace, x: np.ndarray, radius: float, size: int,
         step = rng.normal(size=chosen.size)
         step *= radius * rng.uniform(0.5, 1.0) / max(np.linalg.norm(step), 1e-12)
         for j, s in zip(chosen, step, strict=True):
-            if space.numeric[j]:
-                Z[i, j] = x[j] + s * space.scale[j]
-            else:
-                Z[i, j] = rng.integers(len(space.grid[j]))
+            Z[i, j] = (x[j] + s * space.scale[j] if space.numeric[j]
+                       else rng.integers(len(space.grid[j])))
     return space.project(x, Z)
 
 
-def _sparsify(space: FeatureSpace, x: np.ndarray, C: np.ndarray, keep: np.ndarray,
-              score: _Scorer) -> np.ndarray:
-    """Best-first reversal of changed features; ``keep[i]`` (a feature, or -1) is never
-    reverted in candidate ``i``."""
+def _sparsify(space: FeatureSpace, X: np.ndarray, C: np.ndarray, query: np.ndarray,
+              keep: np.ndarray, score: _Scorer) -> np.ndarray:
+    """Best-first reversal of changed features (``X``: each row's query); ``keep[i]`` (a
+    feature, or -1) is never reverted in candidate ``i``."""
     C = C.copy()
     active = np.ones(len(C), dtype=bool)
     kept = keep[:, None] == np.arange(C.shape[1])[None, :]
     while active.any():
-        cells = np.argwhere(space.changed(x, C) & active[:, None] & ~kept)
+        cells = np.argwhere(space.changed(X, C) & active[:, None] & ~kept)
+        stuck = active.copy()
+        stuck[cells[:, 0]] = False
+        active &= ~stuck
         if len(cells) == 0:
             break
-        trials = C[cells[:, 0]].copy()
-        trials[np.arange(len(cells)), cells[:, 1]] = x[cells[:, 1]]
-        ok = score(trials)
-        saving = space.contributions(x, C)[cells[:, 0], cells[:, 1]]
-        saving = np.where(ok, saving, -1.0)
-        best = np.full(len(C), -1.0)
-        np.maximum.at(best, cells[:, 0], saving)
-        for i in np.flatnonzero(active):
-            if best[i] < 0:
-                active[i] = False
-                continue
-            pick = np.flatnonzero((cells[:, 0] == i) & (saving == best[i]))[0]
-            C[i, cells[pick, 1]] = x[cells[pick, 1]]
+        rows, cols = cells[:, 0], cells[:, 1]
+        trials = C[rows].copy()
+        trials[np.arange(len(cells)), cols] = X[rows, cols]
+        ok = score(trials, query[rows])
+        saving = np.where(ok, space.contributions(X, C)[rows, cols], -1.0)
+        order = np.lexsort((-saving, rows))  # per row, the largest saving first
+        first = order[np.unique(rows[order], return_index=True)[1]]
+        good = saving[first] >= 0
+        C[rows[first[good]], cols[first[good]]] = X[rows[first[good]], cols[first[good]]]
+        active[rows[first[~good]]] = False
     return C
 
 
-def _bisect(space: FeatureSpace, x: np.ndarray, C: np.ndarray, mask: np.ndarray,
-            score: _Scorer) -> np.ndarray:
-    """Shrink the changes of ``C`` on ``mask`` (rows x features) toward ``x``."""
-    lo, hi = np.zeros(len(C)), np.ones(len(C))
+def _bisect(space: FeatureSpace, X: np.ndarray, C: np.ndarray, query: np.ndarray,
+            mask: np.ndarray, score: _Scorer) -> np.ndarray:
+    """Shrink the changes of ``C`` on ``mask`` (rows x features) toward ``X``."""
     todo = mask.any(axis=1)
     if not todo.any():
         return C
+    lo, hi = np.zeros(len(C)), np.ones(len(C))
 
     def at(t: np.ndarray) -> np.ndarray:
-        moved = np.where(mask, x + t[:, None] * (C - x), C)
-        return space.project(x, moved)
+        return space.project(X, np.where(mask, X + t[:, None] * (C - X), C))
 
     for _ in range(_BISECT_STEPS):
         t = (lo + hi) / 2
         ok = np.ones(len(C), dtype=bool)
-        ok[todo] = score(at(t)[todo])
+        ok[todo] = score(at(t)[todo], query[todo])
         hi = np.where(ok, t, hi)
         lo = np.where(ok, lo, t)
     return at(np.where(todo, hi, 1.0))
@@ -174,12 +172,9 @@ def _bisect(space: FeatureSpace, x: np.ndarray, C: np.ndarray, mask: np.ndarray,
 def _select(space: FeatureSpace, x: np.ndarray, C: np.ndarray, n: int) -> np.ndarray:
     if len(C) == 0:
         return C
-    key = np.round(C / space.scale, 9)
-    _, first = np.unique(key, axis=0, return_index=True)
+    _, first = np.unique(np.round(C / space.scale, 9), axis=0, return_index=True)
     C = C[np.sort(first)]
-    d = space.distance(x, C)
-    order = np.argsort(d, kind="stable")
-    C, d = C[order], d[order]
+    C = C[np.argsort(space.distance(x, C), kind="stable")]
     sets = [frozenset(np.flatnonzero(row).tolist()) for row in space.changed(x, C)]
     chosen = [0]
     while len(chosen) < min(n, len(C)):
@@ -195,42 +190,56 @@ def _select(space: FeatureSpace, x: np.ndarray, C: np.ndarray, n: int) -> np.nda
     return C[chosen]
 
 
-def search(space: FeatureSpace, x: np.ndarray, valid: Valid, donors: np.ndarray, *,
-           n: int, rng: np.random.Generator, n_neighbours: int = 50, n_samples: int = 200,
-           max_rounds: int = 6, n_refine: int | None = None) -> SearchOutcome:
-    """Up to ``n`` diverse, sparse, shrunk rows near ``x`` that pass ``valid``."""
+def search(space: FeatureSpace, Q: np.ndarray, valid: Valid, donors: Sequence[np.ndarray],
+           *, n: int, rngs: Sequence[np.random.Generator], n_neighbours: int = 50,
+           n_samples: int = 200, max_rounds: int = 6,
+           n_refine: int | None = None) -> SearchOutcome:
+    """Up to ``n`` diverse, sparse, shrunk rows near each query row that pass ``valid``."""
     score = _Scorer(valid)
-    pool = np.vstack([space.project(x, _one_feature_moves(space, x)),
-                      _neighbours(space, x, donors, n_neighbours, rng)])
-    found = pool[score(pool)]
+    m, d = Q.shape
+    pools = [np.vstack([_one_feature_moves(space, x),
+                        _neighbours(space, x, donors[q], n_neighbours, rngs[q])])
+             for q, x in enumerate(Q)]
+    found = _keep_valid(pools, score)
     need = max(2 * n, 10)
     radius = 0.5
     for _ in range(max_rounds):
-        if len(found) >= need:
+        short = [q for q in range(m) if len(found[q]) < need]
+        if not short:
             break
-        ring = _sphere(space, x, radius, n_samples, rng)
-        found = np.vstack([found, ring[score(ring)]])
+        rings = [_sphere(space, Q[q], radius, n_samples, rngs[q]) if q in short
+                 else np.empty((0, d)) for q in range(m)]
+        found = [np.vstack([f, r]) for f, r in zip(found, _keep_valid(rings, score),
+                                                    strict=True)]
         radius *= 2
-    n_found = len(found)
-    if n_found == 0:
-        return SearchOutcome(np.empty((0, len(x))), score.calls, score.rows, 0)
     size = n_refine if n_refine is not None else max(24, 6 * n)
-    found = found[np.argsort(space.distance(x, found), kind="stable")]
-    # the nearest candidates, plus for diversity the nearest one changing each feature,
-    # sparsified with that feature kept (else every candidate shrinks to the same few sets)
-    moved = space.changed(x, found)
-    keep_features = [j for j in range(len(x)) if n > 1 and moved[:, j].any()]
-    picks = [int(np.argmax(moved[:, j])) for j in keep_features]
-    C = np.vstack([found[:size], found[picks]]) if picks else found[:size]
-    keep = np.array([-1] * min(size, len(found)) + keep_features, dtype=int)
-    C = _sparsify(space, x, C, keep, score)
-    C = _bisect(space, x, C, space.changed(x, C) & space.numeric, score)
-    contrib = np.where(space.numeric, space.contributions(x, C), 0.0)
-    contrib[np.arange(len(C)), np.maximum(keep, 0)] *= keep < 0  # kept ones: no shrink
+    blocks, keeps = [], []
+    for q, f in enumerate(found):
+        f = f[np.argsort(space.distance(Q[q], f), kind="stable")]
+        # the nearest candidates, plus for diversity the nearest one changing each feature,
+        # sparsified with that feature kept (else all shrink to the same few sets)
+        moved = space.changed(Q[q], f)
+        held = [j for j in range(d) if n > 1 and moved[:, j].any()]
+        blocks.append(np.vstack([f[:size], f[[int(np.argmax(moved[:, j])) for j in held]]]))
+        keeps.append(np.array([-1] * min(size, len(f)) + held, dtype=int))
+    query = np.concatenate([np.full(len(b), q) for q, b in enumerate(blocks)]).astype(int)
+    C, keep, X = np.vstack(blocks), np.concatenate(keeps), Q[query]
+    C = _sparsify(space, X, C, query, keep, score)
+    C = _bisect(space, X, C, query, space.changed(X, C) & space.numeric, score)
+    contrib = np.where(space.numeric, space.contributions(X, C), 0.0)
+    contrib[np.arange(len(C)), np.maximum(keep, 0)] *= keep < 0  # held ones: no shrink
     order = np.argsort(-contrib, axis=1, kind="stable")
     for p in range(int((contrib > 0).sum(axis=1).max(initial=0))):
         cols = order[:, p]
         mask = np.zeros_like(C, dtype=bool)
         mask[np.arange(len(C)), cols] = contrib[np.arange(len(C)), cols] > 0
-        C = _bisect(space, x, C, mask, score)
-    return SearchOutcome(_select(space, x, C, n), score.calls, score.rows, n_found)
+        C = _bisect(space, X, C, query, mask, score)
+    chosen = [_select(space, Q[q], C[query == q], n) for q in range(m)]
+    return SearchOutcome(chosen, [len(f) for f in found], score.calls, score.rows)
+
+
+def _keep_valid(pools: list[np.ndarray], score: _Scorer) -> list[np.ndarray]:
+    """Score every query row's candidates in one call; keep the flipping ones."""
+    query = np.concatenate([np.full(len(p), q) for q, p in enumerate(pools)]).astype(int)
+    ok = score(np.vstack(pools), query)
+    return [p[ok[query == q]] for q, p in enumerate(pools)]

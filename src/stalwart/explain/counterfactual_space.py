@@ -235,26 +235,20 @@ class FeatureSpace:
 
     # -- constraints and distance --------------------------------------------------------
     def project(self, x: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        """``Z`` moved onto the feasible set around the query ``x`` (a new array)."""
-        Z = np.array(Z, dtype=float, copy=True)
-        Z[:, ~self.mutable] = x[~self.mutable]
-        num = self.numeric
-        delta = Z[:, num] - x[num]
-        d = self.direction[num]
+        """``Z`` moved onto the feasible set around the query ``x`` (one row for all of
+        ``Z``, or one query row per row of ``Z``); a new array."""
+        Z = np.asarray(Z, dtype=float)
+        X = np.broadcast_to(np.asarray(x, dtype=float), Z.shape)
+        delta = np.where(self.mutable, Z - X, 0.0)
+        d = self.direction
         delta = np.where((d > 0) & (delta < 0) | (d < 0) & (delta > 0), 0.0, delta)
-        moved = np.abs(delta) > _TOL * self.scale[num]
-        target = np.clip(x[num] + delta, self.lo[num], self.hi[num])
-        target = np.where(moved, target, x[num])
-        ints = self.integer[num]
-        if ints.any():  # whole values, rounded away from the query's value
-            step = target - x[num]
-            whole = np.where(step >= 0, np.ceil(target - _TOL), np.floor(target + _TOL))
-            whole = np.clip(whole, np.ceil(self.lo[num] - _TOL), np.floor(self.hi[num] + _TOL))
-            target = np.where(ints & moved, whole, target)
-        Z[:, num] = target
-        cat = ~num
-        Z[:, cat] = np.round(Z[:, cat])
-        return Z
+        moved = np.abs(delta) > _TOL * self.scale
+        target = np.where(moved, np.clip(X + delta, self.lo, self.hi), X)
+        if self.integer.any():  # whole values, rounded away from the query's value
+            whole = np.where(delta >= 0, np.ceil(target - _TOL), np.floor(target + _TOL))
+            whole = np.clip(whole, np.ceil(self.lo - _TOL), np.floor(self.hi + _TOL))
+            target = np.where(self.integer & moved, whole, target)
+        return np.where(self.numeric, target, np.round(target))
 
     def changed(self, x: np.ndarray, Z: np.ndarray) -> np.ndarray:
         """Boolean matrix: which features of each candidate differ from ``x``."""

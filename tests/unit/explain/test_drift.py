@@ -1,5 +1,4 @@
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
 from sklearn.compose import make_column_transformer

@@ -15,6 +15,7 @@ from .membership import MembershipRisk, membership_inference, membership_scores
 from .pii import PII_DETECTORS, PiiDetector, detect, iban_valid, luhn_valid, register_detector
 from .scan import PiiFinding, PiiScanResult, sample_text_values, scan_pii
 from .suppression import SuppressionResult, suppress_to_k
+from .text_pii import TEXT_PATTERNS, TextMatch, find_pii
 from .transforms import (MIN_SALT_LENGTH, bin_numbers, generalise_dates, hash_values,
                          keep_prefix, map_hierarchy)
 
@@ -22,10 +23,11 @@ __all__ = ["AnonymisationResult", "DPProfileRelease", "DPRelease", "ExtractionRi
            "GaussianMechanism", "KAnonymityResult", "LDiversityResult", "LaplaceMechanism",
            "METHODS", "MIN_SALT_LENGTH", "MembershipRisk", "PII_DETECTORS", "PiiDetector",
            "PiiFinding", "PiiScanResult", "PrivacyAccountant", "PrivacyBudgetError",
-           "SuppressionResult", "anonymise", "bin_numbers", "detect", "dp_count", "dp_histogram",
-           "dp_mean", "dp_profile", "dp_quantiles", "dp_sum", "equivalence_classes",
-           "extraction_risk", "generalise_dates", "hash_values", "iban_valid", "k_anonymity",
-           "keep_prefix", "l_diversity", "luhn_valid", "map_hierarchy", "mask_card", "mask_digits",
-           "mask_email", "mask_generic", "mask_iban", "mask_ip", "mask_keep_end", "mask_name",
-           "mask_phone", "mask_quasi_value", "membership_inference", "membership_scores",
+           "SuppressionResult", "TEXT_PATTERNS", "TextMatch", "anonymise", "bin_numbers",
+           "detect", "dp_count", "dp_histogram", "dp_mean", "dp_profile", "dp_quantiles",
+           "dp_sum", "equivalence_classes", "extraction_risk", "find_pii", "generalise_dates",
+           "hash_values", "iban_valid", "k_anonymity", "keep_prefix", "l_diversity",
+           "luhn_valid", "map_hierarchy", "mask_card", "mask_digits", "mask_email",
+           "mask_generic", "mask_iban", "mask_ip", "mask_keep_end", "mask_name", "mask_phone",
+           "mask_quasi_value", "membership_inference", "membership_scores",
            "register_detector", "sample_text_values", "scan_pii", "suppress_to_k"]

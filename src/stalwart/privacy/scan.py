@@ -3,7 +3,11 @@ masked examples.
 
 Text columns (strings, objects, categories) are scanned by every detector that applies to
 the column's name; datetime columns only by detectors tied to a column name (a date of
-birth). Numbers are not scanned. At most ``sample_size`` non-missing values per column are
+birth). Numbers are not scanned. A finding with ``where="value"`` counts values that *are*
+PII as a whole; with ``in_text=True`` (the default) the values that are not are searched for
+PII *inside* them (:mod:`.text_pii`: an e-mail in a comment), giving findings with
+``where="text"``, the values holding at least one match (``n_matched``) and the matches
+(``n_occurrences``). At most ``sample_size`` non-missing values per column are
 read (seeded), so the scan costs the same on a thousand rows or a billion.
 
 >>> import pandas as pd
@@ -12,6 +16,9 @@ read (seeded), so the scan costs the same on a thousand rows or a billion.
 >>> result = scan_pii(frame)
 >>> [(f.column, f.detector, f.match_share, f.examples) for f in result.findings]
 [('contact', 'email', 1.0, ('a***@e***.com', 'b***@m***.org'))]
+>>> notes = pd.DataFrame({"note": ["call back at 06 12 34 56 78", "fine", "ok"]})
+>>> [(f.detector, f.where, f.n_matched, f.examples) for f in scan_pii(notes).findings]
+[('phone', 'text', 1, ('** ** ** ** 78',))]
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .pii import PII_DETECTORS, PiiDetector
+from .text_pii import find_pii, text_detector_names
 
 __all__ = ["PiiFinding", "PiiScanResult", "sample_text_values", "scan_pii"]
 
@@ -38,8 +46,10 @@ class PiiFinding:
     detector: str
     description: str
     n_sampled: int
-    n_matched: int
+    n_matched: int  # values matching (where="value") or holding a match (where="text")
     examples: tuple[str, ...] = ()
+    where: str = "value"  # "value": whole values; "text": found inside values
+    n_occurrences: int = 0  # matches counted (text); equals n_matched for whole values
 
     @property
     def match_share(self) -> float:
@@ -49,7 +59,8 @@ class PiiFinding:
         return {"column": self.column, "detector": self.detector,
                 "description": self.description, "n_sampled": self.n_sampled,
                 "n_matched": self.n_matched, "match_share": self.match_share,
-                "examples": list(self.examples)}
+                "examples": list(self.examples), "where": self.where,
+                "n_occurrences": self.n_occurrences or self.n_matched}
 
 
 @dataclass(frozen=True)
@@ -94,12 +105,14 @@ def sample_text_values(s: pd.Series, sample_size: int, rng: np.random.Generator)
 
 def scan_pii(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
              detectors: Sequence[str] | None = None, sample_size: int = 1000,
-             random_state: int = 0) -> PiiScanResult:
-    """Run the PII detectors over a seeded sample of each text column's values."""
+             random_state: int = 0, in_text: bool = True) -> PiiScanResult:
+    """Run the PII detectors over a seeded sample of each text column's values, and with
+    ``in_text`` search the values that are not PII as a whole for PII inside them."""
     chosen: list[PiiDetector] = (
         [d for _, d in PII_DETECTORS] if detectors is None
         else [PII_DETECTORS.get(name) for name in detectors])
     names = list(frame.columns if columns is None else columns)
+    text_names = [n for n in text_detector_names() if detectors is None or n in detectors]
     rng = np.random.default_rng(random_state)
     findings: list[PiiFinding] = []
     unscanned: list[tuple[str, str]] = []
@@ -121,13 +134,38 @@ def scan_pii(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
         n_scanned += 1
         if len(values) == 0:
             continue
+        whole = np.zeros(len(values), dtype=bool)
         for d in applicable:
             hits = d.match(values)
+            whole |= hits
             n_hit = int(hits.sum())
             if n_hit:
                 examples = tuple(d.mask(str(v)) for v in
                                  pd.unique(values[hits].to_numpy())[:_N_EXAMPLES])
                 findings.append(PiiFinding(name, d.name, d.description, len(values), n_hit,
-                                           examples))
+                                           examples, "value", n_hit))
+        if in_text and not is_date:
+            findings.extend(_text_findings(name, values[~whole], len(values), text_names))
     findings.sort(key=lambda f: (-f.match_share, f.column, f.detector))
     return PiiScanResult(tuple(findings), n_scanned, sample_size, tuple(unscanned))
+
+
+def _text_findings(column: str, values: pd.Series, n_sampled: int,
+                   names: list[str]) -> list[PiiFinding]:
+    """Per detector: the values holding PII inside them, the matches, masked examples."""
+    holders: dict[str, int] = {}
+    occurrences: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
+    for text in values:
+        seen = set()
+        for hit in find_pii(str(text), names):
+            occurrences[hit.detector] = occurrences.get(hit.detector, 0) + 1
+            shown = examples.setdefault(hit.detector, [])
+            if len(shown) < _N_EXAMPLES and hit.masked not in shown:
+                shown.append(hit.masked)
+            seen.add(hit.detector)
+        for name in seen:
+            holders[name] = holders.get(name, 0) + 1
+    return [PiiFinding(column, name, PII_DETECTORS.get(name).description + " inside text",
+                       n_sampled, holders[name], tuple(examples[name]), "text",
+                       occurrences[name]) for name in sorted(holders)]

@@ -80,17 +80,19 @@ class ProgressBar:
             self._bar.close()
 
 
-def emit_report(result: Any, *, text: str, summary: str, fmt: str, out: str | None) -> None:
-    """Print a plain result (one with ``to_dict`` and ``to_html``, not a suite) as ``text``,
-    ``json`` or ``html``; with ``out`` the report goes to that file and ``summary`` with the
-    file's path to the terminal."""
+def emit_report(result: Any, *, text: str, summary: str, fmt: str, out: str | None,
+                html: Any = None) -> None:
+    """Print a plain result (one with ``to_dict``, not a suite) as ``text``, ``json`` or
+    ``html``; with ``out`` the report goes to that file and ``summary`` with the file's path
+    to the terminal. ``html`` renders the page (default ``result.to_html``: a result of the
+    algorithm layer has no renderer of its own, its page is drawn in ``stalwart.reports``)."""
     import json
 
     from ..reports.writing import write_text_atomic
 
     body = {"text": lambda: text,
             "json": lambda: json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
-            "html": result.to_html}[fmt]()
+            "html": (lambda: html(result)) if html is not None else result.to_html}[fmt]()
     if out:
         click.echo(f"{summary}\nreport written to {write_text_atomic(out, body)}")
     else:

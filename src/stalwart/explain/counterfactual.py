@@ -140,12 +140,47 @@ class Counterfactuals:
         predictions = model.predict(self._frame(Q))
         probas = model.predict_proba(self._frame(Q)) if model.can("predict_proba") else None
         targets = resolve_targets(model, target, predictions)
+        todo = [i for i, (t, p) in enumerate(zip(targets, predictions, strict=True))
+                if not t.holds(np.array([p]))[0]]
+        rngs = [np.random.default_rng(None if random_state is None else [random_state, i])
+                for i in todo]
+        out = self._search(space, Q[todo], [targets[i] for i in todo], n, rngs)
+        found = {i: z for i, z in zip(todo, out.Z, strict=True)}
+        scored = self._score(found)
+        calls, rows_scored = out.n_calls + int(len(scored[0]) > 0), out.n_scored + len(scored[0])
+        lacking = [i for i in todo if not scored[1].get(i)]
+        diagnosis: dict[int, tuple[tuple[str, ...], str]] = {}
+        if lacking:
+            diagnosis, spent = self._diagnose(Q[lacking], [targets[i] for i in lacking],
+                                              lacking, (out.n_calls, out.n_scored), rngs=[
+                                                  rngs[todo.index(i)] for i in lacking])
+            calls, rows_scored = calls + spent[0], rows_scored + spent[1]
+            if on_infeasible == "raise":
+                i = lacking[0]
+                raise ParameterError(f"counterfactual for row {_plain(frame.index[i])!r}",
+                                     expected=f"a feasible change to {targets[i].describe()}",
+                                     got=diagnosis[i][1], fix="relax the constraints named, "
+                                     "or raise the budget (max_rounds, n_samples)")
         queries = []
-        for i, (x, tgt) in enumerate(zip(Q, targets, strict=True)):
-            rng = np.random.default_rng(None if random_state is None else [random_state, i])
-            queries.append(self._one(frame.index[i], x, predictions[i],
-                                     None if probas is None else float(probas[i].max()),
-                                     tgt, n, rng, on_infeasible))
+        for i in range(len(Q)):
+            common = {"index": _plain(frame.index[i]),
+                      "original": self._frame(Q[i][None, :]).to_dict("records")[0],
+                      "prediction": _plain(predictions[i]),
+                      "probability": None if probas is None else float(probas[i].max()),
+                      "target": targets[i].describe()}
+            if i not in found:
+                queries.append(CounterfactualQuery(
+                    **common, status="already_target", counterfactuals=(), diversity=None,
+                    message="the model already gives the target decision: nothing to "
+                    "change", blocked_by=()))
+            elif i in diagnosis:
+                blocked, message = diagnosis[i]
+                queries.append(CounterfactualQuery(
+                    **common, status="infeasible", counterfactuals=(), diversity=None,
+                    message=message, blocked_by=blocked))
+            else:
+                queries.append(self._query(common, Q[i], scored[1][i], n,
+                                           out.n_valid_found[todo.index(i)], targets[i]))
         options = {"n": n, "target": target, "random_state": random_state,
                    "n_neighbours": self.n_neighbours, "n_samples": self.n_samples,
                    "max_rounds": self.max_rounds, "on_infeasible": on_infeasible,
@@ -155,7 +190,55 @@ class Counterfactuals:
                                                                   for q in queries)]
         return CounterfactualResult(queries=tuple(queries), model=model.describe(),
                                     features=self._features(), options=options,
+                                    n_model_calls=calls, n_rows_scored=rows_scored,
                                     warnings=tuple(warnings))
+
+    def _score(self, found: dict[int, np.ndarray]) -> tuple[np.ndarray, dict[int, list]]:
+        """Predict every chosen row once (one call); keep, per query, those that flip."""
+        keys = [i for i, z in found.items() if len(z)]
+        if not keys:
+            return np.empty((0, len(self.space_.columns))), {}
+        Z = np.vstack([found[i] for i in keys])
+        frame = self._frame(Z)
+        new = self.model_.predict(frame)
+        proba = (self.model_.predict_proba(frame).max(axis=1)
+                 if self.model_.can("predict_proba") else None)
+        values = frame.to_dict("records")
+        out: dict[int, list] = {}
+        at = 0
+        for i in keys:
+            rows = []
+            for k in range(at, at + len(found[i])):
+                rows.append((Z[k], values[k], _plain(new[k]),
+                             None if proba is None else float(proba[k])))
+            at += len(found[i])
+            out[i] = rows
+        return Z, out
+
+    def _query(self, common: dict[str, Any], x: np.ndarray, rows: list, n: int,
+               n_found: int, tgt: Target) -> CounterfactualQuery:
+        space = self.space_
+        # never report a row that does not reach the target (a non-deterministic model)
+        ok = tgt.holds(np.array([r[2] for r in rows]))
+        cfs = []
+        for z, values, new, proba in (r for r, k in zip(rows, ok, strict=True) if k):
+            contrib = space.contributions(x, z[None, :])[0]
+            changed = space.changed(x, z[None, :])[0]
+            changes = tuple(Change(c, common["original"][c], values[c], float(contrib[j]))
+                            for j, c in enumerate(space.columns) if changed[j])
+            cfs.append(Counterfactual(values=values, changes=changes,
+                                      distance=float(contrib.sum()), sparsity=len(changes),
+                                      prediction=new, probability=proba, valid=True))
+        sets = [frozenset(c.feature for c in cf.changes) for cf in cfs]
+        pairs = [(a, b) for i, a in enumerate(sets) for b in sets[i + 1:]]
+        diversity = (float(np.mean([1 - len(a & b) / len(a | b) for a, b in pairs]))
+                     if pairs else None)
+        status = "found" if len(cfs) >= n else "partial"
+        message = None if status == "found" else (
+            f"found {len(cfs)} of {n} requested within the search budget "
+            f"({n_found} flipping candidates before refinement)")
+        return CounterfactualQuery(**common, status=status, counterfactuals=tuple(cfs),
+                                   diversity=diversity, message=message, blocked_by=())
 
     def _features(self) -> list[dict[str, Any]]:
         s = self.space_
@@ -165,87 +248,51 @@ class Counterfactuals:
                  "range": [float(s.lo[j]), float(s.hi[j])] if s.numeric[j] else None}
                 for j, c in enumerate(s.columns)]
 
-    def _one(self, index: Any, x: np.ndarray, prediction: Any, probability: float | None,
-             tgt: Target, n: int, rng: np.random.Generator,
-             on_infeasible: str) -> CounterfactualQuery:
-        space = self.space_
-        original = self._frame(x[None, :]).to_dict("records")[0]
-        common = {"index": _plain(index), "original": original, "prediction": _plain(prediction),
-                  "probability": probability, "target": tgt.describe()}
-        if tgt.holds(np.array([prediction]))[0]:
-            return CounterfactualQuery(**common, status="already_target", counterfactuals=(),
-                                       diversity=None, message="the model already gives the "
-                                       "target decision: nothing to change", blocked_by=(),
-                                       n_calls=0, n_scored=0)
-        out = self._search(space, x, tgt, n, rng)
-        if len(out.Z) == 0:
-            blocked, message = self._diagnose(x, tgt, out, rng)
-            if on_infeasible == "raise":
-                raise ParameterError(f"counterfactual for row {index!r}",
-                                     expected=f"a feasible change to {tgt.describe()}",
-                                     got=message, fix="relax the constraints named, or "
-                                     "raise the budget (max_rounds, n_samples)")
-            return CounterfactualQuery(**common, status="infeasible", counterfactuals=(),
-                                       diversity=None, message=message, blocked_by=blocked,
-                                       n_calls=out.n_calls, n_scored=out.n_scored)
-        frame = self._frame(out.Z)
-        new = self.model_.predict(frame)
-        proba = (self.model_.predict_proba(frame).max(axis=1)
-                 if self.model_.can("predict_proba") else None)
-        ok = tgt.holds(new)
-        contrib = space.contributions(x, out.Z)
-        changed = space.changed(x, out.Z)
-        cfs = []
-        for k, values in enumerate(frame.to_dict("records")):
-            if not ok[k]:  # never report a row that does not flip (a non-deterministic model)
-                continue
-            changes = tuple(Change(c, original[c], values[c], float(contrib[k, j]))
-                            for j, c in enumerate(space.columns) if changed[k, j])
-            cfs.append(Counterfactual(values=values, changes=changes,
-                                      distance=float(contrib[k].sum()),
-                                      sparsity=len(changes), prediction=_plain(new[k]),
-                                      probability=None if proba is None else float(proba[k]),
-                                      valid=True))
-        sets = [frozenset(c.feature for c in cf.changes) for cf in cfs]
-        pairs = [(a, b) for i, a in enumerate(sets) for b in sets[i + 1:]]
-        diversity = (float(np.mean([1 - len(a & b) / len(a | b) for a, b in pairs]))
-                     if pairs else None)
-        status = "found" if len(cfs) >= n else "partial" if cfs else "infeasible"
-        message = None if status == "found" else (
-            f"found {len(cfs)} of {n} requested within the search budget "
-            f"({out.n_valid_found} flipping candidates before refinement)")
-        return CounterfactualQuery(**common, status=status, counterfactuals=tuple(cfs),
-                                   diversity=diversity, message=message, blocked_by=(),
-                                   n_calls=out.n_calls + 1, n_scored=out.n_scored + len(frame))
+    def _search(self, space: FeatureSpace, Q: np.ndarray, targets: list[Target], n: int,
+                rngs: list[np.random.Generator], max_rounds: int | None = None) -> Any:
+        donors = [self.donors_[t.holds(self.donor_predictions_)] if len(self.donors_)
+                  else self.donors_ for t in targets]
 
-    def _search(self, space: FeatureSpace, x: np.ndarray, tgt: Target, n: int,
-                rng: np.random.Generator, max_rounds: int | None = None) -> Any:
-        donors = self.donors_[tgt.holds(self.donor_predictions_)] if len(self.donors_) \
-            else self.donors_
+        single = [t.classes[0] for t in targets if t.classes is not None
+                  and len(t.classes) == 1]
+        single_class = np.array(single) if len(single) == len(targets) else None
 
-        def valid(Z: np.ndarray) -> np.ndarray:
-            return tgt.holds(self.model_.predict(self._frame(Z, space)))
+        def valid(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
+            predicted = self.model_.predict(self._frame(Z, space))
+            if single_class is not None:  # one target class per query row: vectorised
+                return predicted == single_class[query]
+            ok = np.zeros(len(Z), dtype=bool)
+            for q in np.unique(query):
+                rows = query == q
+                ok[rows] = targets[q].holds(predicted[rows])
+            return ok
 
-        return search(space, x, valid, donors, n=n, rng=rng, n_neighbours=self.n_neighbours,
-                      n_samples=self.n_samples,
+        return search(space, Q, valid, donors, n=n, rngs=rngs,
+                      n_neighbours=self.n_neighbours, n_samples=self.n_samples,
                       max_rounds=self.max_rounds if max_rounds is None else max_rounds)
 
-    def _diagnose(self, x: np.ndarray, tgt: Target, out: Any,
-                  rng: np.random.Generator) -> tuple[tuple[str, ...], str]:
+    def _diagnose(self, Q: np.ndarray, targets: list[Target], rows: list[int],
+                  spent: tuple[int, int], *, rngs: list[np.random.Generator],
+                  ) -> tuple[dict[int, tuple[tuple[str, ...], str]], tuple[int, int]]:
         """Which constraint families, lifted one at a time, would allow a flip."""
         s = self.space_
         named = {"immutable": [c for j, c in enumerate(s.columns) if not s.mutable[j]],
                  "ranges": [c for j, c in enumerate(s.columns) if s.numeric[j]],
                  "direction": [c for j, c in enumerate(s.columns) if s.direction[j]],
                  "integer": [c for j, c in enumerate(s.columns) if s.integer[j]]}
-        blocked = []
+        blocked: dict[int, list[str]] = {i: [] for i in rows}
+        calls = scored = 0
         for family in _FAMILIES:
             if not named[family]:
                 continue
             relaxed = s.relaxed(family, self.train_lo_, self.train_hi_)
-            if len(self._search(relaxed, x, tgt, 1, rng, max_rounds=2).Z):
-                blocked.append(family)
-        spent = f"{out.n_scored:,} candidates scored in {out.n_calls} model calls"
+            out = self._search(relaxed, Q, targets, 1, rngs, max_rounds=2)
+            calls, scored = calls + out.n_calls, scored + out.n_scored
+            for i, z in zip(rows, out.Z, strict=True):
+                if len(z):
+                    blocked[i].append(family)
+        spent_text = (f"{spent[1]:,} candidates scored in {spent[0]} model calls for the "
+                      "batch")
         labels = {"immutable": f"immutable {named['immutable']}",
                   "ranges": "the ranges" + (f" {self.constraints_['ranges']}"
                                             if self.constraints_["ranges"] else
@@ -254,18 +301,21 @@ class Counterfactuals:
                                f"{self.constraints_['increase_only']}, decrease_only "
                                f"{self.constraints_['decrease_only']})",
                   "integer": f"integer {named['integer']}"}
-        if blocked:
-            message = (f"no feasible change flips the decision to {tgt.describe()} ({spent}); "
-                       "blocked by " + " and by ".join(labels[f] for f in blocked)
-                       + (": lifting it gives a flip" if len(blocked) == 1
-                          else ": lifting any one of them gives a flip"))
-        else:
-            message = (f"no feasible change flips the decision to {tgt.describe()} ({spent}); "
-                       "lifting any single constraint ("
-                       + ", ".join(labels[f] for f in _FAMILIES if named[f])
-                       + ") does not help either: the model may never give that decision "
-                       "near this row")
-        return tuple(blocked), message
+        result = {}
+        for i, tgt in zip(rows, targets, strict=True):
+            head = f"no feasible change flips the decision to {tgt.describe()} ({spent_text})"
+            b = blocked[i]
+            if b:
+                message = (f"{head}; blocked by " + " and by ".join(labels[f] for f in b)
+                           + (": lifting it gives a flip" if len(b) == 1
+                              else ": lifting any one of them gives a flip"))
+            else:
+                message = (f"{head}; lifting any single constraint ("
+                           + ", ".join(labels[f] for f in _FAMILIES if named[f])
+                           + ") does not help either: the model may never give that "
+                           "decision near this row")
+            result[i] = (tuple(b), message)
+        return result, (calls, scored)
 
 
 def counterfactuals(model: Any, X_train: Any, rows: Any, *, n: int = 3, target: Any = None,

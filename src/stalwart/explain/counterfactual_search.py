@@ -19,8 +19,9 @@ call of the model, so a batch of queries costs a few dozen model calls in all:
    candidate changing each feature is also sparsified with that feature held, so that
    changed-feature sets other than the cheapest few survive.
 3. **Shrink jointly.** Bisection on ``t`` in ``x + t (z - x)`` over the numeric changes
-   (12 steps), keeping the flipped end.
-4. **Shrink each feature.** Bisection on each remaining numeric change alone, largest first.
+   (10 steps: within 0.1% of the change), keeping the flipped end.
+4. **Shrink each feature.** Bisection on the three largest remaining numeric changes alone,
+   one after the other.
 5. **Select** ``n`` diverse ones: the nearest first, then repeatedly the nearest among those
    whose set of changed features differs from every one chosen; when no new set is left,
    the candidate farthest (scaled L1) from those chosen (greedy max-min, Gonzalez 1985).
@@ -53,7 +54,8 @@ from .counterfactual_space import FeatureSpace
 __all__ = ["SearchOutcome", "search"]
 
 Valid = Callable[[np.ndarray, np.ndarray], np.ndarray]
-_BISECT_STEPS = 12
+_BISECT_STEPS = 10
+_SHRINK_EACH = 3  # features shrunk alone, per candidate: the largest changes
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ def search(space: FeatureSpace, Q: np.ndarray, valid: Valid, donors: Sequence[np
     """Up to ``n`` diverse, sparse, shrunk rows near each query row that pass ``valid``."""
     score = _Scorer(valid)
     m, d = Q.shape
+    if m == 0:
+        return SearchOutcome([], [], 0, 0)
     pools = [np.vstack([_one_feature_moves(space, x),
                         _neighbours(space, x, donors[q], n_neighbours, rngs[q])])
              for q, x in enumerate(Q)]
@@ -229,7 +233,7 @@ def search(space: FeatureSpace, Q: np.ndarray, valid: Valid, donors: Sequence[np
     contrib = np.where(space.numeric, space.contributions(X, C), 0.0)
     contrib[np.arange(len(C)), np.maximum(keep, 0)] *= keep < 0  # held ones: no shrink
     order = np.argsort(-contrib, axis=1, kind="stable")
-    for p in range(int((contrib > 0).sum(axis=1).max(initial=0))):
+    for p in range(min(_SHRINK_EACH, int((contrib > 0).sum(axis=1).max(initial=0)))):
         cols = order[:, p]
         mask = np.zeros_like(C, dtype=bool)
         mask[np.arange(len(C)), cols] = contrib[np.arange(len(C)), cols] > 0

@@ -220,6 +220,8 @@ class FeatureSpace:
         return out
 
     def decode(self, Z: np.ndarray) -> pd.DataFrame:
+        if self.numeric.all() and all(np.dtype(t) == np.float64 for t in self.dtypes):
+            return pd.DataFrame(Z, columns=list(self.columns))  # one block: fast
         data = {}
         for j, c in enumerate(self.columns):
             if self.numeric[j]:

@@ -1,0 +1,158 @@
+"""What the fairness checks share: the audit of the model on the evaluation rows (cached),
+and one check body (a measure, its groups table and bar chart, small-group warnings).
+
+The sensitive columns come from ``sensitive=`` or the schema's sensitive role; a check
+without either is skipped, saying so. The positive class is ``pos_label`` or, for a binary
+classifier, its second class (scikit-learn's convention); a multiclass model needs
+``pos_label`` (that class is audited against the rest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ...exceptions import ParameterError
+from ...fairness import FairnessAudit, fairness_audit
+from ..check import Check, CheckContext
+from ..condition import Condition
+from ..evaluation._common import model_outputs
+from ..result import Chart, Evidence, Table
+
+__all__ = ["FairnessCheck", "model_audit"]
+
+_TOP = 30
+
+
+def _pos_label(classes: Any, pos_label: Any) -> tuple[Any, str]:
+    labels = [] if classes is None else list(classes)
+    if pos_label is not None:
+        if labels and pos_label not in labels:
+            raise ParameterError("pos_label", expected=f"one of the model's classes {labels[:10]}",
+                                 got=repr(pos_label), fix="pass the favourable class")
+        return pos_label, "ovr" if len(labels) > 2 else "error"
+    if len(labels) == 2:
+        return labels[1], "error"
+    raise ParameterError("pos_label", expected="a binary classifier, or pos_label= naming the "
+                         "class to audit against the rest",
+                         got=f"{len(labels)} classes {labels[:10]}",
+                         fix="pass options {'pos_label': <class>} to the fairness checks")
+
+
+def model_audit(ctx: CheckContext, *, columns: list[str], pos_label: Any, min_group_size: int,
+                n_boot: int, intersections: bool) -> FairnessAudit:
+    """The fairness audit of the model on the labelled evaluation rows (cached per run)."""
+    key = f"fairness:audit:{columns}:{pos_label!r}:{min_group_size}:{n_boot}:{intersections}"
+
+    def compute() -> FairnessAudit:
+        out = model_outputs(ctx)
+        label, multiclass = _pos_label(out.classes, pos_label)
+        proba = None
+        if out.proba is not None and out.classes is not None:
+            proba = out.proba[:, list(out.classes).index(label)]
+        sensitive = ctx.data.frame.loc[out.X.index, columns].reset_index(drop=True)
+        return fairness_audit(out.y, out.pred, sensitive=sensitive, proba=proba,
+                              pos_label=label, multiclass=multiclass,
+                              intersections=intersections, min_group_size=min_group_size,
+                              n_boot=n_boot, random_state=ctx.random_state)
+
+    return ctx.cached(key, compute)
+
+
+def _fmt(value: Any) -> str:
+    return "undefined" if value is None or (isinstance(value, float) and np.isnan(value)) \
+        else f"{value:.3f}"
+
+
+class FairnessCheck(Check):
+    """Base of the fairness checks: options, needs, and the evidence of one measure."""
+
+    measure: ClassVar[str]
+    rates: ClassVar[tuple[str, ...]]
+    category = "model"
+    needs = frozenset({"model", "target"})
+
+    # 30 rows keeps the standard error of a group's rate under about 0.09; 200 bootstrap
+    # replicates give 95% percentile limits to about +-0.01 at these sizes.
+    def __init__(self, *, sensitive: Sequence[str] | None = None, pos_label: Any = None,
+                 min_group_size: int = 30, n_boot: int = 200, intersections: bool = True,
+                 conditions: Sequence[Condition] | None = None) -> None:
+        self.sensitive = sensitive
+        self.pos_label = pos_label
+        self.min_group_size = min_group_size
+        self.n_boot = n_boot
+        self.intersections = intersections
+        self.conditions = conditions
+
+    def missing_needs(self, ctx: CheckContext) -> list[str]:
+        missing = super().missing_needs(ctx)
+        if not missing and ctx.model.task != "classification":
+            missing.append("a classifier (group fairness measures compare decisions)")
+        if not missing and self.sensitive is None and not ctx.data.schema.sensitive:
+            missing.append("sensitive columns (declare them in the schema or pass sensitive=)")
+        return missing
+
+    def audit(self, ctx: CheckContext) -> FairnessAudit:
+        columns = ctx.columns(self.sensitive, default=ctx.data.schema.sensitive)
+        return model_audit(ctx, columns=columns, pos_label=self.pos_label,
+                           min_group_size=self.min_group_size, n_boot=self.n_boot,
+                           intersections=self.intersections)
+
+    def compute(self, ctx: CheckContext) -> Evidence:
+        audit = self.audit(ctx)
+        d = audit.disparity(self.measure)
+        metrics: dict[str, Any] = {
+            "difference": d.difference, "ratio": d.ratio, "grouping": " & ".join(d.grouping),
+            "lowest_group": None if d.lowest_group is None else " & ".join(d.lowest_group),
+            "highest_group": None if d.highest_group is None else " & ".join(d.highest_group),
+            "n_groups": d.n_groups_used, "n_small_groups": len(audit.small_groups),
+            "unstable": d.unstable}
+        for name, iv in (("difference", d.difference_interval), ("ratio", d.ratio_interval)):
+            if iv is not None:
+                metrics[f"{name}_low"], metrics[f"{name}_high"] = iv.low, iv.high
+        metrics.update(self.extra_metrics(audit))
+        frame = audit.by_group(d.grouping)
+        shown = frame.head(_TOP)
+        columns = ("group", "rows", *self.rates, *self.extra_columns(), "unstable")
+        impact = {i.key: i.impact_ratio for i in audit.disparate_impact
+                  if i.grouping == d.grouping}
+        rows = []
+        for key, row in shown.iterrows():
+            k = key if isinstance(key, tuple) else (key,)
+            extra = [round(impact[k], 6)] if "impact_ratio" in self.extra_columns() else []
+            rows.append((" & ".join(map(str, k)), int(row["size"]),
+                         *(None if np.isnan(row[r]) else round(float(row[r]), 6)
+                           for r in self.rates), *extra, "yes" if row["unstable"] else ""))
+        table = Table(f"Groups of {' & '.join(d.grouping)}", columns, tuple(rows),
+                      total_rows=len(frame))
+        main = self.rates[0]
+        chart = Chart("bar", f"{main} by group",
+                      {"labels": [r[0] for r in rows], "values": [r[2] for r in rows],
+                       "overall": audit.overall.get(main)}, x_label="group", y_label=main)
+        return Evidence(metrics, self.summary(audit, d, metrics), (table,), (chart,))
+
+    def extra_metrics(self, audit: FairnessAudit) -> dict[str, Any]:
+        return {}
+
+    def extra_columns(self) -> tuple[str, ...]:
+        return ()
+
+    def summary(self, audit: FairnessAudit, d: Any, metrics: dict[str, Any]) -> str:
+        iv = d.ratio_interval if d.ratio is not None else d.difference_interval
+        main = f"ratio {_fmt(d.ratio)}" if d.ratio is not None else \
+            f"difference {_fmt(d.difference)}"
+        ci = "" if iv is None else f" [{_fmt(iv.low)}, {_fmt(iv.high)}]"
+        other = f", difference {_fmt(d.difference)}" if d.ratio is not None else ""
+        text = (f"{self.measure.replace('_', ' ')} {main}{ci}{other} over "
+                f"{d.n_groups_used} groups of {' & '.join(d.grouping)}")
+        if d.lowest_group is not None:
+            text += (f"; lowest {' & '.join(d.lowest_group)!r}, highest "
+                     f"{' & '.join(d.highest_group)!r}")
+        if audit.small_groups:
+            text += (f"; {len(audit.small_groups)} group(s) under {audit.min_group_size} rows "
+                     "(unstable)")
+        if d.excluded_groups:
+            text += f"; {len(d.excluded_groups)} group(s) left out (rate undefined)"
+        return text

@@ -1,0 +1,97 @@
+"""Audit a model's fairness on a table, optionally with group-threshold mitigation.
+
+One call for the CLI and for people: the model's decisions on the labelled rows are audited
+by :func:`stalwart.fairness.fairness_audit`; with ``mitigate`` the rows are split at random
+(seeded) into a half that fits a :class:`~stalwart.fairness.GroupThresholdOptimizer` on the
+model's probabilities and a held-out half on which the model's own decisions and the
+mitigated ones are compared (:func:`~stalwart.fairness.mitigation_report`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ...data import Dataset
+from ...exceptions import DataError, ModelError, ParameterError
+from ...fairness import CONSTRAINTS, GroupThresholdOptimizer, fairness_audit, mitigation_report
+from ...models import wrap
+from ._base import _pos_label
+from .report import FairnessReport
+
+__all__ = ["audit_model"]
+
+
+def _features(model: Any, data: Dataset) -> list[str]:
+    names = getattr(model, "feature_names", None)
+    if names:
+        missing = [c for c in names if c not in data.frame.columns]
+        if missing:
+            raise DataError("model input columns", expected=f"columns {list(names)[:10]}",
+                            got=f"missing {missing[:10]}",
+                            fix="pass data with every column the model was trained on")
+        return list(names)
+    return list(data.features)
+
+
+def audit_model(data: Any, *, model: Any, target: str, sensitive: Sequence[str] = (),
+                pos_label: Any = None, mitigate: str | None = None,
+                objective: str = "accuracy", min_group_size: int = 30, n_boot: int = 500,
+                confidence: float = 0.95, random_state: int = 0) -> FairnessReport:
+    """The fairness audit of ``model`` on ``data`` (with the ``target`` labels) across the
+    ``sensitive`` columns (default: the schema's sensitive role)."""
+    if mitigate is not None and mitigate not in CONSTRAINTS:
+        raise ParameterError("mitigate", expected=f"None or one of {CONSTRAINTS}",
+                             got=repr(mitigate), fix="pick a constraint from the list")
+    ds = Dataset.from_any(data, target=target, sensitive=list(sensitive))
+    columns = list(sensitive) or ds.schema.sensitive
+    if not columns:
+        raise DataError("sensitive columns", expected="at least one sensitive column",
+                        got="none given and none declared in the schema",
+                        fix="pass --sensitive <column> (repeatable)")
+    adapter = wrap(model)
+    if adapter.task != "classification":
+        raise ModelError("model", expected="a classifier (group fairness compares decisions)",
+                         got=f"a {adapter.task} model", fix="audit a classification model")
+    frame = ds.frame.loc[ds.frame[target].notna()]
+    if len(frame) == 0:
+        raise DataError(f"target {target!r}", expected="labelled rows", got="no label",
+                        fix="pass data whose target is filled in")
+    X = frame[_features(adapter, ds)]
+    y = frame[target].to_numpy()
+    pred = np.asarray(adapter.predict(X))
+    classes = None if adapter.classes_ is None else list(adapter.classes_)
+    label, multiclass = _pos_label(classes, pos_label)
+    proba = None
+    if adapter.can("predict_proba") and classes is not None:
+        proba = np.asarray(adapter.predict_proba(X), dtype=float)[:, classes.index(label)]
+    groups = frame[columns].reset_index(drop=True)
+    audit = fairness_audit(y, pred, sensitive=groups, proba=proba, pos_label=label,
+                           multiclass=multiclass, min_group_size=min_group_size,
+                           n_boot=n_boot, confidence=confidence, random_state=random_state)
+    mitigation = None
+    if mitigate is not None:
+        if proba is None:
+            raise ModelError("model", expected="predict_proba (thresholds need scores)",
+                             got="a classifier without probabilities",
+                             fix="mitigate a model with predict_proba")
+        order = np.random.default_rng(random_state).permutation(len(y))
+        fit, held = np.sort(order[: len(y) // 2]), np.sort(order[len(y) // 2:])
+        y01 = (y == label).astype(int)
+        opt = GroupThresholdOptimizer(constraint=mitigate, objective=objective,
+                                      min_group_size=min_group_size,
+                                      random_state=random_state)
+        opt.fit(proba[fit], y01[fit], sensitive=groups.iloc[fit])
+        after = opt.predict(proba[held], sensitive=groups.iloc[held])
+        mitigation = mitigation_report(
+            y01[held], (pred[held] == label).astype(int), after,
+            sensitive=groups.iloc[held].reset_index(drop=True),
+            method=f"group thresholds ({mitigate}, {objective})",
+            min_group_size=min_group_size,
+            details={"fit_rows": int(fit.size), "held_out_rows": int(held.size),
+                     "target": opt.target_, "rules": opt.rules_,
+                     "fit_warnings": list(opt.warnings_)})
+    return FairnessReport(audit=audit, mitigation=mitigation, model=adapter.describe(),
+                          data=ds.summary(), target=target)

@@ -197,6 +197,8 @@ def fairness_audit(y_true: Any, y_pred: Any, *, sensitive: Any, proba: Any = Non
     """
     _check_options(min_group_size, calibration_bins, n_boot, confidence)
     seed = fix_seed(random_state)
+    if isinstance(pos_label, np.generic):  # a numpy scalar from model.classes_: plain value
+        pos_label = pos_label.item()
     yt, yp = binary_outcomes(y_true, y_pred, pos_label=pos_label, multiclass=multiclass)
     n = yt.size
     groups = sensitive_groups(sensitive, n_rows=n, intersections=intersections, n_bins=n_bins)

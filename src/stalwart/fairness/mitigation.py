@@ -76,9 +76,10 @@ def _balanced(overall: dict[str, float]) -> float:
 
 def mitigation_report(y_true: Any, before: Any, after: Any, *, sensitive: Any,
                       pos_label: Any = 1, method: str = "mitigation",
-                      min_group_size: int = 30, details: dict[str, Any] | None = None
-                      ) -> MitigationReport:
-    """Compare decisions ``before`` and ``after`` a mitigation on the same labelled rows."""
+                      min_group_size: int = 30, details: dict[str, Any] | None = None,
+                      notes: tuple[str, ...] = ()) -> MitigationReport:
+    """Compare decisions ``before`` and ``after`` a mitigation on the same labelled rows;
+    ``notes`` (such as the fit's warnings) open the report's warnings."""
     kw = {"sensitive": sensitive, "pos_label": pos_label, "n_boot": 0,
           "min_group_size": min_group_size}
     a, b = fairness_audit(y_true, before, **kw), fairness_audit(y_true, after, **kw)
@@ -93,7 +94,7 @@ def mitigation_report(y_true: Any, before: Any, after: Any, *, sensitive: Any,
     rates = {lab: {"before": float(x), "after": float(z), "size": int(s)}
              for lab, x, z, s in zip(labels, ga["selection_rate"], gb["selection_rate"],
                                      ga["size"])}
-    warnings = tuple(dict.fromkeys(a.warnings + b.warnings))
+    warnings = tuple(dict.fromkeys(tuple(notes) + a.warnings + b.warnings))
     for name, audit in (("before", a), ("after", b)):
         for key in ("tpr", "fpr"):
             if np.isnan(audit.overall[key]):

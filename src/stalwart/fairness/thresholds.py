@@ -226,4 +226,5 @@ class GroupThresholdOptimizer:
                                           "baseline_threshold": baseline_threshold,
                                           "target": self.target_, "rules": self.rules_,
                                           "fit_objective": self.fit_objective_,
-                                          "fit_warnings": list(self.warnings_)})
+                                          "fit_warnings": list(self.warnings_)},
+                                 notes=tuple(f"fit: {w}" for w in self.warnings_))

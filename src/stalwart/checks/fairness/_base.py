@@ -30,6 +30,10 @@ def _pos_label(classes: Any, pos_label: Any) -> tuple[Any, str]:
     labels = [] if classes is None else list(classes)
     if pos_label is not None:
         if labels and pos_label not in labels:
+            # a label typed on the command line arrives as text: "1" names class 1
+            same = [c for c in labels if str(c) == str(pos_label)]
+            pos_label = same[0] if len(same) == 1 else pos_label
+        if labels and pos_label not in labels:
             raise ParameterError("pos_label", expected=f"one of the model's classes {labels[:10]}",
                                  got=repr(pos_label), fix="pass the favourable class")
         return pos_label, "ovr" if len(labels) > 2 else "error"

@@ -92,6 +92,7 @@ def audit_model(data: Any, *, model: Any, target: str, sensitive: Sequence[str] 
             min_group_size=min_group_size,
             details={"fit_rows": int(fit.size), "held_out_rows": int(held.size),
                      "target": opt.target_, "rules": opt.rules_,
-                     "fit_warnings": list(opt.warnings_)})
+                     "fit_warnings": list(opt.warnings_)},
+            notes=tuple(f"fit: {w}" for w in opt.warnings_))
     return FairnessReport(audit=audit, mitigation=mitigation, model=adapter.describe(),
                           data=ds.summary(), target=target)

@@ -93,6 +93,7 @@ class FairnessReport:
                       f"(cost {m.accuracy_cost:+.4f})"]
             for name, v in m.disparities.items():
                 lines.append(f"  {name:<32} {_fmt(v['before'])} -> {_fmt(v['after'])}")
+            lines += [f"  warning: {w}" for w in m.warnings if w not in self.audit.warnings]
         lines += [f"warning: {w}" for w in self.audit.warnings]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -137,6 +138,9 @@ class FairnessReport:
                                  "reference_values": [m.selection_rates[k]["after"]
                                                       for k in labels]},
                                 x_label="group", y_label="selection rate"))
-        tables.append(("Warnings", ["warning"], [[w] for w in (*a.warnings, *self.notes)]))
+        extra = () if m is None else tuple(f"mitigation: {w}" for w in m.warnings
+                                           if w not in a.warnings)
+        tables.append(("Warnings", ["warning"],
+                       [[w] for w in (*a.warnings, *extra, *self.notes)]))
         return render_page("Fairness audit", message=self.headline(), facts=facts,
                            tables=tables, charts=charts)

@@ -4,6 +4,9 @@ Layer 1 (algorithms): every function returns a plain frozen result with ``to_dic
 checks (``stalwart.checks.explain``) and the CLI (``stalwart explain``) build on them.
 """
 
+from .counterfactual import Counterfactuals, counterfactuals
+from .counterfactual_result import Change, Counterfactual, CounterfactualQuery, \
+    CounterfactualResult
 from .drift import (ImportanceDriftResult, importance_drift, importance_drift_between_models,
                     importance_drift_between_windows)
 from .importance import FeatureImportance, ImportanceResult
@@ -14,11 +17,17 @@ from .shap_result import ShapResult
 from .shap_values import shap_values
 
 __all__ = [
+    "Change",
+    "Counterfactual",
+    "CounterfactualQuery",
+    "CounterfactualResult",
+    "Counterfactuals",
     "FeatureImportance",
     "ImportanceDriftResult",
     "ImportanceResult",
     "LocalExplanation",
     "ShapResult",
+    "counterfactuals",
     "explain_locally",
     "explain_prediction",
     "importance_drift",

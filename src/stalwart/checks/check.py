@@ -78,6 +78,9 @@ class Check(ABC):
     category: ClassVar[str] = "data"
     #: what the check cannot run without: any of "target", "reference", "model"
     needs: ClassVar[frozenset[str]] = frozenset()
+    #: options the user must set because they cannot be inferred (the quasi-identifiers of
+    #: k-anonymity: they depend on what an attacker knows); unset, the check is skipped
+    required_options: ClassVar[tuple[str, ...]] = ()
     conditions: Sequence[Condition] | None = None
 
     # -- parameters (scikit-learn style) ------------------------------------------------
@@ -116,6 +119,8 @@ class Check(ABC):
             missing.append("reference data (--reference)")
         if "model" in self.needs and ctx.model is None:
             missing.append("a model (--model)")
+        missing += [f"the option {name}= (declared: it cannot be inferred)"
+                    for name in self.required_options if not getattr(self, name, None)]
         return missing
 
     def run(self, ctx: CheckContext) -> CheckResult:

@@ -13,9 +13,12 @@ from .demo import demo_command
 from .drift import drift_command, profile_command
 from .escalate import escalate_command
 from .evaluate import evaluate_command
+from .explain import explain_command
+from .fairness import fairness_command
 from .faulttree import faulttree_command
 from .inspect import checks_command, model_info_command, schema_command
 from .monitor import monitor_command
+from .privacy import privacy_command
 from .rules import rules_command
 from .serve import serve_command
 
@@ -30,9 +33,9 @@ def cli() -> None:
 
 
 for command in (audit_command, calibrate_command, card_command, checks_command, compare_command,
-                demo_command, drift_command, escalate_command, evaluate_command, faulttree_command,
-                model_info_command,
-                monitor_command, profile_command, rules_command, schema_command, serve_command):
+                demo_command, drift_command, escalate_command, evaluate_command, explain_command,
+                fairness_command, faulttree_command, model_info_command, monitor_command,
+                privacy_command, profile_command, rules_command, schema_command, serve_command):
     cli.add_command(command)
 
 

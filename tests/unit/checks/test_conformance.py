@@ -16,10 +16,16 @@ from stalwart import CHECKS, Check, Status, Suite, SuiteResult
 from stalwart.checks.audit.suite import _load as load_audit
 from stalwart.checks.drift.suite import _load as load_drift
 from stalwart.checks.evaluation.suite import _load as load_evaluation
+from stalwart.checks.explain.suite import _load as load_explain
+from stalwart.checks.fairness.suite import _load as load_fairness
+from stalwart.checks.privacy.suite import _load as load_privacy
 
 load_audit()
 load_evaluation()
 load_drift()
+load_explain()
+load_fairness()
+load_privacy()
 NAMES = CHECKS.names()
 
 
@@ -86,7 +92,7 @@ def test_single_row_never_crashes(name):
 def test_missing_needs_skip(name, clean_frame):
     cls = CHECKS.get(name)
     r = Suite("s", [cls()]).run(clean_frame.drop(columns="y")).results[0]
-    if cls.needs & {"target", "reference"}:
+    if cls.needs & {"target", "reference"} or cls.required_options:
         assert r.status is Status.SKIP and "needs" in r.summary
     else:
         assert r.status is not Status.SKIP

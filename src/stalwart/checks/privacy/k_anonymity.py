@@ -26,6 +26,7 @@ class KAnonymity(Check):
     name = "k_anonymity"
     title = "k-anonymity on quasi-identifiers"
     category = "privacy"
+    required_options = ("quasi_identifiers",)
 
     def __init__(self, *, quasi_identifiers: Sequence[str] | None = None, k: int = 5,
                  conditions: Sequence[Condition] | None = None) -> None:
@@ -37,10 +38,6 @@ class KAnonymity(Check):
         return [Condition("k", "ge", self.k, name=f"k-anonymity k >= {self.k}")]
 
     def compute(self, ctx: CheckContext) -> Evidence:
-        if not self.quasi_identifiers:
-            return Evidence({"k": None, "n_classes": None, "n_rows_violating": None},
-                            "not run: no quasi-identifiers declared (pass "
-                            "quasi_identifiers=[...] in the check's options)")
         qi = ctx.columns(self.quasi_identifiers, default=())
         r = k_anonymity(ctx.data.frame, qi, target_k=self.k)
         share = r.n_rows_violating / r.n_rows if r.n_rows else 0.0

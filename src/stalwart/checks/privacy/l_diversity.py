@@ -24,6 +24,7 @@ class LDiversity(Check):
     name = "l_diversity"
     title = "l-diversity of a sensitive column"
     category = "privacy"
+    required_options = ("quasi_identifiers",)
 
     def __init__(self, *, quasi_identifiers: Sequence[str] | None = None,
                  sensitive: str | None = None, l: int = 2,  # noqa: E741 - the method's name
@@ -38,9 +39,6 @@ class LDiversity(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         empty = {"distinct_l": None, "entropy_l": None, "n_classes_violating": None}
-        if not self.quasi_identifiers:
-            return Evidence(empty, "not run: no quasi-identifiers declared (pass "
-                            "quasi_identifiers=[...] in the check's options)")
         qi = ctx.columns(self.quasi_identifiers, default=())
         sensitive = self.sensitive
         if sensitive is None:

@@ -14,6 +14,8 @@ from .checks.evaluation import EVALUATION_CHECKS, evaluate_suite_run, evaluation
 from .checks.explain import EXPLAIN_CHECKS, explain_suite_run, explainability_suite
 from .checks.fairness import FAIRNESS_CHECKS, audit_model, fairness_suite, fairness_suite_run
 from .checks.privacy import PRIVACY_CHECKS, privacy_audit, privacy_suite
+from .checks.predeployment import (PREDEPLOYMENT_CHECKS, predeployment_suite,
+                                  predeployment_suite_run)
 from .data import ColumnSpec, Dataset, Kind, Role, Schema, fingerprint, read_table
 from .drift import (ADWIN, CUSUM, DDM, EDDM, KSWIN, AlarmBudget, BBSDDrift, Diagnosis,
                     DomainClassifierDrift, DriftReport, MMDDrift, PageHinkley,
@@ -106,6 +108,7 @@ __all__ = [
     "NoveltyResult",
     "OOVNovelty",
     "PCAReconstructionDrift",
+    "PREDEPLOYMENT_CHECKS",
     "PRIVACY_CHECKS",
     "PageHinkley",
     "ParameterError",
@@ -180,6 +183,8 @@ __all__ = [
     "membership_inference",
     "mitigation_report",
     "permutation_importance",
+    "predeployment_suite",
+    "predeployment_suite_run",
     "prediction_drift",
     "privacy_audit",
     "privacy_suite",

@@ -88,3 +88,39 @@ def test_card_from_results_and_model(setup):
     (setup / "badfields.json").write_text(json.dumps({"license": "MIT"}))
     res = runner.invoke(cli, ["card", "--fields", str(setup / "badfields.json")])
     assert res.exit_code == 2 and "licence" in res.output
+
+
+def test_evaluate_predeployment_suite_runs_fairness_and_privacy(setup):
+    frame = pd.read_parquet(setup / "test.parquet")
+    # a planted sensitive column: the group is the model's decision on half the rows, so
+    # selection rates differ as much as they can and demographic parity must fail
+    from stalwart.models import load_model
+    model = load_model(setup / "m.skops")
+    pred = model.predict(frame.drop(columns="target"))
+    frame["group"] = ["a" if p == 1 else "b" for p in pred]
+    frame.to_parquet(setup / "test_group.parquet", index=False)
+    train = pd.read_parquet(setup / "train.parquet")
+    train["group"] = "a"
+    train.to_parquet(setup / "train_group.parquet", index=False)
+    res = CliRunner().invoke(cli, ["evaluate", str(setup / "test_group.parquet"), "--model",
+                                   str(setup / "m.skops"), "--target", "target",
+                                   "--reference", str(setup / "train_group.parquet"),
+                                   "--suite", "predeployment", "--sensitive", "group",
+                                   "--check", "demographic_parity", "--check",
+                                   "membership_inference", "--check", "pii_scan",
+                                   "--format", "json"])
+    doc = json.loads(res.output)
+    checks = {r["check"]: r for r in doc["results"]}
+    assert list(checks) == ["demographic_parity", "membership_inference", "pii_scan"]
+    assert checks["demographic_parity"]["status"] == "fail"
+    assert checks["demographic_parity"]["metrics"]["ratio"] == 0.0
+    assert checks["membership_inference"]["status"] in ("pass", "fail")
+    assert checks["pii_scan"]["status"] == "pass"
+    assert res.exit_code == 1
+
+
+def test_evaluate_check_of_another_suite_says_which_suite(setup):
+    res = CliRunner().invoke(cli, ["evaluate", str(setup / "test.parquet"), "--model",
+                                   str(setup / "m.skops"), "--target", "target",
+                                   "--check", "demographic_parity"])
+    assert res.exit_code == 2 and "--suite predeployment" in res.output

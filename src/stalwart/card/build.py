@@ -249,16 +249,24 @@ def _quantitative(results: tuple[SuiteResult, ...], evaluation: Any,
     return _section("quantitative_analyses", [], tables, missing)
 
 
+#: checks whose verdicts the card repeats under ethical considerations: label, checks
+_ETHICS = (("personal data scan", ("pii_columns", "pii_scan")),
+           ("fairness", ("demographic_parity", "equalized_odds", "equal_opportunity",
+                         "predictive_parity", "group_calibration")),
+           ("re-identification", ("k_anonymity", "l_diversity")),
+           ("model privacy", ("membership_inference", "model_extraction")))
+
+
 def _ethics(f: CardFields, results: tuple[SuiteResult, ...]) -> CardSection:
     items: list[tuple[str, Any]] = [("considerations", f.ethical_considerations)]
-    pii = [(r, c) for r in results for c in r.results if c.check == "pii_columns"
-           and c.status is not Status.SKIP]
-    for r, c in pii:
-        items.append((f"personal data scan ({r.suite})",
-                      f"{c.status.value}: {c.summary}"))
     missing = [] if f.ethical_considerations else ["ethical considerations: not written"]
-    if not pii:
-        missing.append("no personal data scan was run (pii_columns check)")
+    for label, names in _ETHICS:
+        ran = [(r, c) for r in results for c in r.results if c.check in names
+               and c.status is not Status.SKIP]
+        for r, c in ran:
+            items.append((f"{label}: {c.title} ({r.suite})", f"{c.status.value}: {c.summary}"))
+        if not ran:
+            missing.append(f"no {label} check was run ({', '.join(names)})")
     return _section("ethical_considerations", items, missing=missing)
 
 

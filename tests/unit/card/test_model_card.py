@@ -235,3 +235,26 @@ def test_check_metrics_and_other_suites_data():
         "drift / Drift <psi>: warn: psi 0.31 on 'age'",)
     assert "Drift &lt;psi&gt;" in render_html(card)
     assert ModelCard.from_json(card.to_json()) == card
+
+
+def test_fairness_and_privacy_verdicts_reach_ethical_considerations(parts):
+    from stalwart import Dataset, predeployment_suite_run
+    frame = load_breast_cancer(as_frame=True).frame
+    train, test = train_test_split(frame, test_size=0.3, random_state=0,
+                                   stratify=frame["target"])
+    test = test.assign(site=["north" if i % 2 else "south" for i in range(len(test))])
+    train = train.assign(site="north")
+    data = Dataset.from_any(test, target="target", sensitive=["site"])
+    result = predeployment_suite_run(data, model=parts["adapter"], target="target",
+                                     reference=train, random_state=0,
+                                     checks=["demographic_parity", "membership_inference"])
+    card = build_model_card(fields=FIELDS, results=[parts["audit"], result])
+    labels = dict(card.ethical_considerations.items)
+    fair = labels["fairness: Demographic parity (predeployment)"]
+    mia = labels["model privacy: Membership inference (predeployment)"]
+    assert fair.startswith(result.by_check("demographic_parity").status.value + ": ")
+    assert mia.startswith(result.by_check("membership_inference").status.value + ": ")
+    missing = card.ethical_considerations.missing
+    assert not any("no fairness check" in m or "no model privacy check" in m for m in missing)
+    assert any("no re-identification check was run" in m for m in missing)
+    assert "Membership inference" in render_html(card)

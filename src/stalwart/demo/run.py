@@ -33,6 +33,7 @@ from ..store import open_store
 from ..uncertainty import compare_calibration
 from .data import SENSITIVE, TARGET, corrupt_batch, kpa_week, load_diabetes_frame
 from .escalation import EscalationStory, tell_escalation
+from .fairness_privacy import FairnessPrivacyStory, tell_fairness_and_privacy
 from .production import ProductionReplay, replay_production
 
 __all__ = ["DASHBOARD_PATH", "DemoResult", "run_demo"]
@@ -52,6 +53,7 @@ class DemoResult:
     store_url: str | None = None
     token_file: Path | None = None
     escalation: EscalationStory | None = None
+    fairness_privacy: FairnessPrivacyStory | None = None
 
     def dashboard_url(self, host: str = "127.0.0.1", port: int = 8000) -> str:
         """The dashboard's address on a server of this workspace, with the demo's token in
@@ -66,6 +68,11 @@ _CARD_FIELDS = {
     "out_of_scope_uses": ["any clinical decision"],
     "caveats": ["442 patients only; sex is coded 1/2 in the source without a documented "
                 "meaning"],
+    "ethical_considerations": [
+        "sex is a sensitive attribute: the model's error rates differ between the two groups "
+        "(equalized odds); per-group thresholds narrow the gap at a small accuracy cost",
+        "the training table re-identifies patients by age and sex alone (k = 1): share it only "
+        "with age generalised, and publish aggregates with differential privacy"],
 }
 
 
@@ -160,7 +167,23 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
                                       method="temperature", random_state=random_state)
     echo(f"calibration (temperature, fitted on half the test set): expected calibration "
          f"error {calibration.ece_before:.3f} -> {calibration.ece_after:.3f} on the other half")
-    card = build_model_card(fields=_CARD_FIELDS, results=[results["audit-train"], evaluation],
+    # fairness by sex with mitigation, and the privacy of the data, the model and a release
+    told = tell_fairness_and_privacy(model, train, test, features=features, target=TARGET,
+                                     train_ds=train_ds, reports_dir=root / "reports",
+                                     random_state=random_state, echo=echo)
+    for key, label, result, data, reference in (
+            ("fairness-test", "Fairness by sex on the test set", told.fairness, test, None),
+            ("privacy-train", "Privacy of the training data (PII, k-anonymity on age and sex)",
+             told.privacy_data, train, None),
+            ("privacy-model", "Privacy of the model (membership inference, extraction)",
+             told.privacy_model, test, train_ds)):
+        results[key] = result
+        reports[key] = told.reports[key]
+        runs.append((key, label, data, reference))
+    reports["fairness-mitigation"] = told.reports["fairness-mitigation"]
+    card = build_model_card(fields=_CARD_FIELDS,
+                            results=[results["audit-train"], evaluation, told.fairness,
+                                     told.privacy_data, told.privacy_model],
                             model=adapter)
     card_path = write_card(card, root / "reports" / "model-card.html", format="html")
     write_card(card, root / "reports" / "model-card.md", format="markdown")
@@ -180,10 +203,11 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
 
     index = write_text_atomic(root / "index.html",
                               _index_html(runs, results, reports, root, accuracy, production,
-                                          story))
+                                          story, told))
     return DemoResult(workspace=root, index_path=index, reports=reports, results=results,
                       model_path=model_path, test_accuracy=accuracy, production=production,
-                      store_url=store_url, token_file=token_file, escalation=story)
+                      store_url=store_url, token_file=token_file, escalation=story,
+                      fairness_privacy=told)
 
 
 def _token_file(root: Path) -> Path:
@@ -199,7 +223,8 @@ def _token_file(root: Path) -> Path:
 
 def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteResult],
                 reports: dict[str, dict[str, Path]], root: Path, accuracy: float,
-                production: ProductionReplay, story: EscalationStory) -> str:
+                production: ProductionReplay, story: EscalationStory,
+                told: FairnessPrivacyStory) -> str:
     rows = []
     for key, label, _, _ in runs:
         res = results[key]
@@ -219,7 +244,14 @@ def _index_html(runs: list[tuple[str, str, Any, Any]], results: dict[str, SuiteR
                                   ("v1 vs v2 comparison", story.artefacts.get("comparison")),
                                   ("promotion gate (JSON)", story.artefacts.get("gate")))
                               if name)
-    told = "".join(f"<li>{html.escape(line)}</li>" for line in story.lines)
+    eod = told.mitigation["disparities"]["equalized_odds_difference"]
+    fair = (f"<p><a href='reports/fairness-mitigation.html'>Fairness mitigation</a>: per-sex "
+            f"thresholds for equalized odds, fitted on out-of-fold training predictions: "
+            f"equalized odds difference {eod['before']:.3f} &rarr; {eod['after']:.3f} on the "
+            f"test set, accuracy cost {told.mitigation['accuracy_cost']:+.3f}. "
+            f"k-anonymity of the training data on age and sex: k = {told.k_before}, "
+            f"k = {told.k_after} with age in ten-year bands.</p>")
+    lines = "".join(f"<li>{html.escape(line)}</li>" for line in story.lines)
     stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>stalwart demo</title><style>
@@ -233,6 +265,7 @@ set with faults injected on purpose (unit change, missing values, text in a nume
 re-sent rows, leaked training rows); in the later week every blood pressure arrives in kPa.</p>
 <table><thead><tr><th>Suite run</th><th>Status</th><th>Failed</th><th>Warned</th>
 <th>Passed</th><th>Skipped</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
+{fair}
 <h2>In production</h2>
 <p>{production.n_events} prediction events over six weeks were replayed into the workspace's
 store ({len(production.false_alarms)} alert(s) on days without a fault). The faults injected
@@ -241,7 +274,7 @@ and the alerts that caught them:</p><ul>{caught}</ul>
 <p>Told on a second model in the same store, <code>{html.escape(story.model)}</code>, whose
 failure retraining can fix (in production the labels of one region are inverted: a concept
 shift); the diabetes model's faults are data faults that retraining cannot learn away.</p>
-<ol>{told}</ol><p>{links}</p>
+<ol>{lines}</ol><p>{links}</p>
 <p>See it on the dashboard: <code>stalwart demo --serve</code>, or
 <code>stalwart serve --workspace {html.escape(str(root))} --token-file
 {html.escape(str(root / "tokens.json"))}</code> and the address it prints.</p>

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .._json import jsonable
 from ..exceptions import DataError, ParameterError
-from ._inputs import feature_frame, wrap_model
+from ._inputs import check_int, feature_frame, wrap_model
 from .importance import SCHEMA_VERSION
 from .replacement import explain_locally
 
@@ -79,6 +79,11 @@ def explain_prediction(model: Any, row: Any, *, reference: Any, method: str = "a
     if method not in METHODS:
         raise ParameterError("method", expected=f"one of {list(METHODS)}", got=repr(method),
                              fix="pass method='auto'")
+    # checked here, under this function's names (explain_locally's own check speaks in the
+    # words of root-cause analysis, its other caller)
+    n_samples = check_int(n_samples, "n_samples", low=1, fix="pass n_samples=50")
+    max_background = check_int(max_background, "max_background", low=1,
+                               fix="pass max_background=100")
     adapter = wrap_model(model)
     frame = feature_frame(_one_row(row), adapter, what="row")
     if len(frame) != 1:

@@ -57,3 +57,9 @@ def test_bad_input_is_explained(linear):
         explain_prediction(model, X.iloc[[0]], reference=X, method="lime")
     with pytest.raises(DataError, match="reference"):
         explain_prediction(model, X.iloc[[0]], reference=X[["a", "b"]])
+    # the options are named as this function names them (not root-cause analysis' words)
+    with pytest.raises(ParameterError, match="^n_samples: .*pass n_samples=50"):
+        explain_prediction(model, X.iloc[[0]], reference=X, method="replacement", n_samples=0)
+    with pytest.raises(ParameterError, match="^max_background"):
+        explain_prediction(model, X.iloc[[0]], reference=X, method="replacement",
+                           max_background=0)

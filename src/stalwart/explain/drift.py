@@ -22,6 +22,7 @@ shortcut, or a population whose signal moved. Compared on the features both resu
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,6 +149,13 @@ def _importance(method: str, model: Any, X: Any, y: Any, options: dict[str, Any]
     if method not in _METHODS:
         raise ParameterError("method", expected=f"one of {list(_METHODS)}", got=repr(method),
                              fix="pass method='permutation'")
+    func = shap_values if method == "shap" else permutation_importance
+    known = [p.name for p in inspect.signature(func).parameters.values()
+             if p.kind is p.KEYWORD_ONLY]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ParameterError("options", expected=f"options of {func.__name__}: {known}",
+                             got=repr(unknown), fix=f"drop {unknown} or change method=")
     if method == "shap":
         return shap_values(model, X, **options)
     if y is None:

@@ -88,6 +88,13 @@ def test_models_relying_on_other_features(planted_split):
     assert f0["b"] == 0.0 and f0["change"] < -0.1 and f0["intervals_overlap"] is False
     with pytest.raises(ParameterError, match="y"):
         importance_drift_between_models(a, b, X_test)
+    # an option of the other method is named, not a bare TypeError
+    with pytest.raises(ParameterError, match=r"options: expected options of shap_values.*"
+                                             r"\['n_repeats'\]"):
+        importance_drift_between_windows(a, X_test, None, X_test, None, method="shap",
+                                         n_repeats=3)
+    with pytest.raises(ParameterError, match="max_background"):
+        importance_drift_between_models(a, b, X_test, y_test, max_background=10)
     pytest.importorskip("shap")
     s = importance_drift_between_models(a, b, X_test.iloc[:30], method="shap",
                                         max_background=20, top_k=1)

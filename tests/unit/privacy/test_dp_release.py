@@ -114,3 +114,14 @@ def test_profile_release_matches_raw_release_distribution():
     with pytest.raises(ParameterError, match="profiled column"):
         dp_profile(p, epsilon=1.0, bounds={"nope": (0, 5)})
     json.dumps(r.to_dict(include_private=True))
+
+
+def test_quantiles_are_not_interpolated_across_empty_bins():
+    # every value in [40, 50): with negligible noise (epsilon 1e6) the released quantiles are
+    # those of the uniform mass inside that bin, 40 + 10 q (closed form); interpolating
+    # from the last non-empty edge instead put the median near 25
+    values = np.linspace(40, 50, 10_001)[:-1]
+    r = dp_quantiles(values, [0.01, 0.1, 0.5, 0.9, 0.99], lower=0, upper=100, n_bins=10,
+                     epsilon=1e6, random_state=0)
+    assert np.allclose(r.released, [40.1, 41, 45, 49, 49.9], atol=1e-3)
+    assert np.allclose(r.released, np.quantile(values, [0.01, 0.1, 0.5, 0.9, 0.99]), atol=1e-2)

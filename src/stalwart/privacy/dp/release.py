@@ -243,9 +243,15 @@ def _hist_quantiles(counts: np.ndarray, edges: np.ndarray, q: np.ndarray) -> np.
     if total <= 0:
         return np.full(q.shape, (edges[0] + edges[-1]) / 2)
     cum = np.concatenate([[0.0], np.cumsum(counts)]) / total
-    # cum is non-decreasing; np.interp needs increasing x, so drop flat steps (empty bins)
-    keep = np.concatenate([[True], np.diff(cum) > 0])
-    return np.interp(q, cum[keep], edges[keep])
+    # the bin holding quantile q: cum[i] < q <= cum[i + 1] (q = 0: the first non-empty bin),
+    # then linear within it. Empty bins are flat steps of cum and are never chosen, so a
+    # quantile is never interpolated across an empty bin (np.interp over the kept points did)
+    i = np.where(q > 0, np.searchsorted(cum, q, side="left"),
+                 np.searchsorted(cum, q, side="right")) - 1
+    i = np.clip(i, 0, counts.size - 1)
+    width = cum[i + 1] - cum[i]
+    frac = np.clip(np.divide(q - cum[i], width, out=np.zeros(q.shape), where=width > 0), 0, 1)
+    return edges[i] + frac * (edges[i + 1] - edges[i])
 
 
 def dp_quantiles(values: Any, q: Sequence[float], *, lower: float | None = None,

@@ -20,7 +20,9 @@ class FeatureImportanceCheck(Check):
     Warns when one feature carries more than ``max_share`` of the total positive
     importance (a leakage or shortcut smell: a model that is one column) and fails when a
     feature listed in ``forbidden`` (an identifier, a proxy of a protected attribute, a
-    column not available at prediction time) is among the top ``top_k``.
+    column not available at prediction time) is among the top ``top_k`` with a positive
+    importance (a column the model ignores ranks anywhere among the zeros, and does not
+    count). Forbidden names that are not features of the model are listed in the summary.
     """
 
     name = "feature_importance"
@@ -53,8 +55,10 @@ class FeatureImportanceCheck(Check):
     def compute(self, ctx: CheckContext) -> Evidence:
         r = importance_of(ctx, "data", scoring=self.scoring, n_repeats=self.n_repeats,
                           max_rows=self.max_rows)
-        top = r.top(self.top_k)
-        forbidden = [f for f in top if f in set(self.forbidden)]
+        banned = [self.forbidden] if isinstance(self.forbidden, str) else list(self.forbidden)
+        forbidden = [f.name for f in r.features[:self.top_k]
+                     if f.name in set(banned) and f.mean > 0]
+        unknown = [b for b in banned if b not in {f.name for f in r.features}]
         share = r.share_of_top()
         lead = r.features[0]
         metrics = {"top_share": share, "n_forbidden_in_top_k": len(forbidden),
@@ -62,11 +66,17 @@ class FeatureImportanceCheck(Check):
                    "n_important": sum(1 for f in r.features if f.ci_low > 0),
                    "baseline_score": r.details["baseline_score"],
                    "top_importance": lead.mean}
+        part = "no feature has a positive importance" if share != share \
+            else f"{share:.0%} of the total"  # NaN: nothing to share
         summary = (f"{lead.name!r} leads ({lead.mean:.4f} drop in {r.options['scoring']}, "
-                   f"{share:.0%} of the total); {metrics['n_important']} of "
+                   f"{part}); {metrics['n_important']} of "
                    f"{len(r.features)} features have an interval above 0")
         if forbidden:
             summary += f"; forbidden features in the top {self.top_k}: {forbidden}"
+        if unknown:
+            summary += f"; forbidden names that are not features of the model: {unknown}"
+        if r.warnings:
+            summary += "; " + "; ".join(r.warnings)
         return Evidence(metrics, summary,
                         (importance_table(r, "Permutation importance (ranked)"),),
                         (importance_chart(r, "Permutation importance"),))

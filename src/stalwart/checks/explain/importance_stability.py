@@ -53,8 +53,11 @@ class ImportanceStability(Check):
         rho = "undefined" if d.spearman is None else f"{d.spearman:.3f}"
         summary = (f"Spearman {rho}, top-{d.top_k} overlap {d.jaccard:.2f}; "
                    f"entered {d.entered or 'none'}, left {d.left or 'none'}")
-        if d.warnings:
-            summary += "; " + "; ".join(d.warnings)
+        notes = list(d.warnings) + [f"{side}: {w}" for side, res in (("reference", ref),
+                                                                         ("data", cur))
+                                    for w in res.warnings]
+        if notes:
+            summary += "; " + "; ".join(notes)
         rows = tuple((c["feature"], round(c["a"], 6), round(c["b"], 6), round(c["change"], 6),
                       c["rank_a"], c["rank_b"], c["intervals_overlap"]) for c in d.changes[:20])
         table = Table("Importance change (largest first)",

@@ -93,3 +93,43 @@ def test_deterministic(honest):
         return d
 
     assert run() == run()
+
+
+def test_forbidden_feature_the_model_ignores_does_not_fail_and_a_string_is_one_name(honest):
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+
+    _, train, test = honest
+    X = train.drop(columns="y")
+    # the pipeline drops customer_id: importance exactly 0, yet rank <= top_k=10 of 5 features
+    model = make_pipeline(make_column_transformer(("drop", ["customer_id"]),
+                                                  remainder="passthrough"),
+                          LogisticRegression()).fit(X, train["y"])
+    r = explain_suite_run(test, model=model, target="y", checks=["feature_importance"],
+                          options={"feature_importance": {
+                              "forbidden": ["customer_id", "ssn"]}}).results[0]
+    assert r.metrics["n_forbidden_in_top_k"] == 0 and r.status is Status.PASS, r.summary
+    assert "not features of the model: ['ssn']" in r.summary
+    # a plain string is one column name, not a set of letters
+    leaky_train, leaky_test = _frame(0, leak=True), _frame(1, leak=True)
+    leaky = LogisticRegression().fit(leaky_train.drop(columns="y"), leaky_train["y"])
+    r = explain_suite_run(leaky_test, model=leaky, target="y", checks=["feature_importance"],
+                          options={"feature_importance": {"forbidden": "customer_id",
+                                                          "top_k": 1}}).results[0]
+    assert r.metrics["n_forbidden_in_top_k"] == 1 and r.status is Status.FAIL
+
+
+def test_degenerate_importance_is_said_in_the_summary(honest):
+    from sklearn.dummy import DummyClassifier
+
+    _, train, test = honest
+    constant = DummyClassifier(strategy="prior").fit(train.drop(columns="y"), train["y"])
+    r = explain_suite_run(test, model=constant, target="y",
+                          checks=["feature_importance"]).results[0]
+    assert r.status is Status.SKIP and "nan" not in r.summary
+    assert "no feature has a positive importance" in r.summary
+    assert "constant model" in r.summary
+    model, _, _ = honest
+    r = explain_suite_run(test.iloc[:20], model=model, target="y", reference=train,
+                          checks=["importance_stability"]).results[0]
+    assert "data: only 20 rows" in r.summary

@@ -153,17 +153,28 @@ class FairnessAudit:
         judged = [i.passes for i in self.disparate_impact if i.passes is not None]
         return all(judged) if judged else None
 
-    def disparity(self, measure: str, grouping: Any = None) -> Disparity:
-        """The ``measure`` on ``grouping`` (a column name or tuple); by default the grouping
-        where it is largest (the worst case), undefined ones last."""
+    def disparity(self, measure: str, grouping: Any = None, *,
+                  worst: str = "difference") -> Disparity:
+        """The ``measure`` on ``grouping`` (a column name or tuple); by default the worst
+        grouping: the largest difference (``worst="difference"``) or the smallest ratio
+        (``worst="ratio"``, what the four-fifths rule judges), undefined ones last. Without
+        intersections the two can name different groupings."""
         if measure not in ALL_MEASURES:
             raise ParameterError("measure", expected=f"one of {ALL_MEASURES}",
                                  got=repr(measure), fix="pick a measure from the list")
+        if worst not in ("difference", "ratio") or (worst == "ratio" and
+                                                    measure == "calibration"):
+            raise ParameterError("worst", expected="'difference', or 'ratio' for a measure "
+                                 "with a ratio", got=repr(worst),
+                                 fix="pass worst='difference' (calibration has no ratio)")
         found = [d for d in self.disparities if d.measure == measure]
         if not found:
             raise ParameterError("measure", expected="a measure the audit computed",
                                  got=repr(measure), fix="pass proba= for calibration")
         if grouping is None:
+            if worst == "ratio":
+                return min(found, key=lambda d: (math.isnan(d.ratio),
+                                                 math.inf if math.isnan(d.ratio) else d.ratio))
             return max(found, key=lambda d: (not math.isnan(d.difference),
                                              -math.inf if math.isnan(d.difference)
                                              else d.difference))

@@ -195,3 +195,19 @@ def test_multiclass_one_vs_rest_per_class():
         assert audit.disparity("demographic_parity").difference == pytest.approx(ref, abs=1e-12)
     one = fairness_audit(y, pred, sensitive=g, pos_label=2, multiclass="ovr", n_boot=0)
     assert one.to_dict()["disparities"] == audits[2].to_dict()["disparities"]
+
+
+def test_worst_grouping_by_ratio_or_by_difference():
+    rng = np.random.default_rng(59)
+    n = 600
+    s = pd.DataFrame({"a": rng.choice(["p", "q"], n, p=[0.8, 0.2]),
+                      "b": rng.choice(["x", "y"], n)})
+    d = (rng.random(n) < 0.3 + 0.1 * (s["a"] == "p") + 0.25 * (s["b"] == "y")).astype(int)
+    audit = fairness_audit(d, d, sensitive=s, intersections=False, n_boot=0)
+    assert audit.disparity("demographic_parity").grouping == ("b",)
+    low = audit.disparity("demographic_parity", worst="ratio")
+    assert low.grouping == ("a",)
+    assert low.ratio == pytest.approx(flm.demographic_parity_ratio(d, d, sensitive_features=s["a"]),
+                                      abs=1e-12)
+    with pytest.raises(ParameterError, match="worst"):
+        audit.disparity("demographic_parity", worst="largest")

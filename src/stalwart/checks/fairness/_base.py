@@ -75,6 +75,9 @@ class FairnessCheck(Check):
 
     measure: ClassVar[str]
     rates: ClassVar[tuple[str, ...]]
+    #: which grouping is shown and judged: the one with the largest difference, or (for a
+    #: check judging the ratio) the smallest ratio
+    worst: ClassVar[str] = "difference"
     category = "model"
     needs = frozenset({"model", "target"})
 
@@ -106,7 +109,7 @@ class FairnessCheck(Check):
 
     def compute(self, ctx: CheckContext) -> Evidence:
         audit = self.audit(ctx)
-        d = audit.disparity(self.measure)
+        d = audit.disparity(self.measure, worst=self.worst)
         metrics: dict[str, Any] = {
             "difference": d.difference, "ratio": d.ratio, "grouping": " & ".join(d.grouping),
             "lowest_group": None if d.lowest_group is None else " & ".join(d.lowest_group),

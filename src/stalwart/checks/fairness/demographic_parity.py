@@ -25,6 +25,7 @@ class DemographicParity(FairnessCheck):
     title = "Demographic parity"
     measure = "demographic_parity"
     rates = ("selection_rate",)
+    worst = "ratio"
 
     def __init__(self, *, min_ratio: float = FOUR_FIFTHS, sensitive: Sequence[str] | None = None,
                  pos_label: Any = None, min_group_size: int = 30, n_boot: int = 200,

@@ -55,7 +55,7 @@ class FairnessReport:
                          else self.mitigation.to_dict(), "notes": list(self.notes)})
 
     def headline(self) -> str:
-        dp = self.audit.disparity("demographic_parity")
+        dp = self.audit.disparity("demographic_parity", worst="ratio")
         eo = self.audit.disparity("equalized_odds")
         four = {True: "meets", False: "fails", None: "cannot judge"}[self.audit.four_fifths_passed]
         return (f"demographic parity ratio {_fmt(dp.ratio)} on {' & '.join(dp.grouping)} "

@@ -168,3 +168,24 @@ def test_audit_model_with_mitigation_reports_the_cost(biased):
         audit_model(test, model=model, target="y", sensitive=["sex"], mitigate="fair")
     with pytest.raises(DataError, match="sensitive"):
         audit_model(test, model=model, target="y")
+
+
+def test_demographic_parity_judges_the_grouping_with_the_smallest_ratio():
+    # without intersections, grouping "a" has the smaller ratio (0.557) but grouping "b" the
+    # larger difference (0.252 > 0.234): the four-fifths-style condition must see 0.557
+    rng = np.random.default_rng(59)
+    n = 600
+    a = rng.choice(["p", "q"], n, p=[0.8, 0.2])
+    b = rng.choice(["x", "y"], n)
+    d = (rng.random(n) < 0.3 + 0.1 * (a == "p") + 0.25 * (b == "y")).astype(int)
+    frame = pd.DataFrame({"d": d, "a": a, "b": b, "y": d})
+    model = LogisticRegression().fit(frame[["d"]], frame["y"])  # predicts d itself
+    assert (model.predict(frame[["d"]]) == d).all()
+    ref = {c: flm.demographic_parity_ratio(d, d, sensitive_features=frame[c]) for c in "ab"}
+    assert ref["a"] < 0.57 < ref["b"]
+    r = fairness_suite(checks=["demographic_parity"], sensitive=["a", "b"], options={
+        "demographic_parity": {"intersections": False, "min_ratio": 0.57, "n_boot": 0}}).run(
+        frame[["d", "a", "b", "y"]], model=model, target="y").results[0]
+    assert r.metrics["grouping"] == "a"
+    assert r.metrics["ratio"] == pytest.approx(ref["a"], abs=1e-12)
+    assert r.status is Status.FAIL

@@ -27,6 +27,7 @@ from .client import Monitor
 from .distributions import FeatureDistribution, feature_distribution, model_features
 from .evaluate import evaluate_window, evaluate_windows
 from .metrics import KPIS, WINDOW_METRICS, WindowMetric, register_kpi, register_window_metric
+from .private_release import release_window
 from .overview import (ModelSummary, ModelsOverview, ReviewEntry, models_overview,
                        review_queue)
 from .result import WindowResult
@@ -79,6 +80,7 @@ __all__ = [
     "models_overview",
     "register_kpi",
     "register_window_metric",
+    "release_window",
     "review_queue",
     "run_due",
     "run_monitor",

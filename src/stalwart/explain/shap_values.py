@@ -87,10 +87,13 @@ def shap_values(model: Any, X: Any, *, background: Any = None, max_background: i
                              "explained in its input columns", got=repr(algorithm),
                              fix="pass space='transformed' to explain the last step's trees, "
                              "or algorithm='auto'")
+    refused = None
     if algorithm in ("auto", "tree", "tree_path_dependent") and estimator is not None \
             and not _is_pipeline(estimator):
         tree = _tree(shap, estimator, adapter, frame, bg, algorithm)
-        if tree is not None:
+        if isinstance(tree, str):
+            refused = tree
+        else:
             return ShapResult(**tree, n_background=None if tree["algorithm"] ==
                               "tree_path_dependent" else len(bg), space=space,
                               model=described, options=options)
@@ -100,6 +103,11 @@ def shap_values(model: Any, X: Any, *, background: Any = None, max_background: i
                          got=f"a {type(estimator).__name__ if estimator is not None else 'function'}",
                          fix="pass algorithm='auto' (a model-agnostic explainer)")
     agnostic = _agnostic(shap, adapter, frame, bg, algorithm, random_state)
+    if refused is not None and _looks_like_trees(estimator):
+        # a tree ensemble shap cannot read (e.g. multi-class gradient boosting): say so
+        agnostic["reason"] = (f"shap's TreeExplainer refused {type(estimator).__name__} "
+                              f"({refused}); " + agnostic["reason"].replace(
+                                  "not a tree ensemble; ", ""))
     return ShapResult(**agnostic, n_background=len(bg), space=space, model=described,
                       options=options)
 
@@ -130,9 +138,17 @@ def _transformed(estimator: Any, frame: pd.DataFrame,
     return last, apply(frame), apply(bg)
 
 
+def _looks_like_trees(estimator: Any) -> bool:
+    """A tree model by the usual marks: scikit-learn's ``estimators_``/``tree_``, or a
+    boosting library's booster."""
+    return any(hasattr(estimator, a) for a in ("estimators_", "tree_", "get_booster",
+                                               "booster_", "_predictors"))
+
+
 def _tree(shap: Any, estimator: Any, adapter: ModelAdapter, frame: pd.DataFrame,
-          bg: pd.DataFrame, algorithm: str) -> dict[str, Any] | None:
-    """The tree explainer's values, or None when shap cannot read the model as trees."""
+          bg: pd.DataFrame, algorithm: str) -> dict[str, Any] | str:
+    """The tree explainer's values, or (for ``auto``) shap's reason for not reading the
+    model as trees."""
     path = algorithm == "tree_path_dependent"
     classifier = adapter.task == "classification"
     kwargs = ({"feature_perturbation": "tree_path_dependent", "model_output": "raw"} if path
@@ -143,7 +159,7 @@ def _tree(shap: Any, estimator: Any, adapter: ModelAdapter, frame: pd.DataFrame,
         explainer = shap.TreeExplainer(estimator, **kwargs)
     except Exception as err:  # noqa: BLE001 - shap raises many kinds for "not a tree model"
         if algorithm == "auto":
-            return None
+            return str(err).split("\n")[0][:200]
         raise ModelError("model", expected="a tree ensemble shap's TreeExplainer reads",
                          got=f"{type(estimator).__name__}: {str(err)[:200]}",
                          fix="pass algorithm='auto' for a model-agnostic explainer") from None

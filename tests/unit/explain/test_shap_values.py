@@ -81,6 +81,16 @@ def test_auto_choice_is_recorded(small):
     logistic = LogisticRegression().fit(X, y)
     r = shap_values(logistic, rows.iloc[:3], background=X, max_background=20)
     assert r.algorithm == "exact" and "5 features <= 8" in r.reason
+    assert r.reason.startswith("not a tree ensemble")
+    # a tree ensemble shap cannot read (multi-class boosting) is not called "not a tree
+    # ensemble": shap's refusal is the recorded reason
+    y3 = np.digitize(X["f0"], [-0.5, 0.5])
+    gb3 = GradientBoostingClassifier(n_estimators=5, random_state=0).fit(X, y3)
+    r3 = shap_values(gb3, rows.iloc[:2], background=X, max_background=10)
+    assert r3.algorithm == "exact" and r3.values.shape == (2, 5, 3)
+    assert r3.reason.startswith("shap's TreeExplainer refused GradientBoostingClassifier (")
+    assert "not a tree ensemble" not in r3.reason and "5 features <= 8" in r3.reason
+    assert r3.additivity_error < 1e-10
     assert r.additivity_error < 1e-10
     wide = pd.concat([X, X.add_prefix("copy_")], axis=1)
     model = LogisticRegression().fit(wide, y)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..exceptions import DataError, ParameterError, SchemaError
 from .pii import PII_DETECTORS, PiiDetector
 from .text_pii import find_pii, text_detector_names
 
@@ -108,6 +109,19 @@ def scan_pii(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
              random_state: int = 0, in_text: bool = True) -> PiiScanResult:
     """Run the PII detectors over a seeded sample of each text column's values, and with
     ``in_text`` search the values that are not PII as a whole for PII inside them."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError("data", expected="a pandas DataFrame", got=type(frame).__name__,
+                        fix="pass a DataFrame (read files with stalwart.data.read_table)")
+    if not isinstance(sample_size, (int, np.integer)) or isinstance(sample_size, bool) \
+            or sample_size < 1:
+        raise ParameterError("sample_size", expected="an integer of at least 1 (values read "
+                             "per column)", got=repr(sample_size), fix="pass sample_size=1000")
+    if isinstance(columns, str):
+        columns = [columns]
+    missing = [] if columns is None else [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError("columns", expected="columns of the data", got=f"unknown {missing}",
+                          fix=f"use names among {list(frame.columns)[:12]}")
     chosen: list[PiiDetector] = (
         [d for _, d in PII_DETECTORS] if detectors is None
         else [PII_DETECTORS.get(name) for name in detectors])

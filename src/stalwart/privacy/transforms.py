@@ -60,9 +60,10 @@ def hash_values(values: Any, *, salt: str | bytes, length: int = 16) -> pd.Serie
     """HMAC-SHA256 of each value's text under ``salt``, as ``length`` hex characters."""
     key = salt.encode() if isinstance(salt, str) else salt
     if not isinstance(key, bytes) or len(key) < MIN_SALT_LENGTH:
-        shown = "an empty salt" if not key else f"a salt of {len(key)} characters"
+        shown = (f"a {type(salt).__name__}, not text" if not isinstance(key, bytes)
+                 else "an empty salt" if not key else f"a salt of {len(key)} characters")
         raise ParameterError("salt", expected=f"a secret of at least {MIN_SALT_LENGTH} "
-                             "characters", got=shown if isinstance(key, bytes) else repr(salt),
+                             "characters (str or bytes)", got=shown,
                              fix="generate one with python -c 'import secrets; "
                              "print(secrets.token_hex(16))' and keep it out of the data")
     if not isinstance(length, (int, np.integer)) or isinstance(length, bool) \
@@ -92,7 +93,8 @@ def bin_numbers(values: Any, *, width: float | None = None,
         raise ParameterError("bins", expected="exactly one of width= or edges=",
                              got=f"width={width!r}, edges={edges!r}", fix="pass width=10")
     if width is not None:
-        if not (isinstance(width, (int, float)) and np.isfinite(width) and width > 0):
+        if not (isinstance(width, (int, float, np.integer, np.floating))
+                and not isinstance(width, bool) and np.isfinite(width) and width > 0):
             raise ParameterError("width", expected="a positive number", got=repr(width),
                                  fix="pass width=10")
         return _apply(num, lambda v: (f"[{_fmt(np.floor(v / width) * width)}, "

@@ -23,7 +23,8 @@ def test_hash_is_hmac_sha256_truncated_and_deterministic_per_salt():
     assert not (other.dropna() == out.dropna()).any()
 
 
-@pytest.mark.parametrize("salt", ["", "short", b"123456789012345"])
+@pytest.mark.parametrize("salt", ["", "short", b"123456789012345", 12345678901234567890,
+                                  None])
 def test_short_salts_are_refused(salt):
     with pytest.raises(ParameterError, match="at least 16 characters") as info:
         hash_values(["a"], salt=salt)
@@ -42,6 +43,10 @@ def test_bins():
         bin_numbers(s)
     with pytest.raises(ParameterError):
         bin_numbers(s, edges=[3, 1])
+    # numpy scalars are numbers too (a width read from an array); a bool is not
+    assert bin_numbers(s, width=np.int64(10)).equals(bin_numbers(s, width=10))
+    with pytest.raises(ParameterError):
+        bin_numbers(s, width=True)
 
 
 def test_dates_prefixes_and_hierarchy():

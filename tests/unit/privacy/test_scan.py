@@ -2,6 +2,9 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
+
+from stalwart import DataError, ParameterError, SchemaError
 
 from stalwart.privacy import sample_text_values, scan_pii
 
@@ -75,3 +78,16 @@ def test_detector_subset_and_columns():
 
 def test_clean_text_has_no_findings(clean_frame):
     assert scan_pii(clean_frame).findings == ()
+
+
+def test_bad_input_is_refused_with_a_message():
+    frame = pd.DataFrame({"contact": ["ann@example.com"] * 5})
+    with pytest.raises(SchemaError, match="unknown \\['nope'\\]"):
+        scan_pii(frame, ["contact", "nope"])
+    with pytest.raises(DataError, match="a pandas DataFrame"):
+        scan_pii([["ann@example.com"]])
+    for bad in (0, -1, 2.5, True):  # used to mark every column "could not read", silently
+        with pytest.raises(ParameterError, match="sample_size"):
+            scan_pii(frame, sample_size=bad)
+    # one column name as a string is one column, not its characters
+    assert [f.column for f in scan_pii(frame, "contact").findings] == ["contact"]

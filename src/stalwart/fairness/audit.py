@@ -172,7 +172,8 @@ def _extra_metrics(metrics: Any, y_true: Any, y_pred: Any, sensitive: Any, n: in
     notes: list[str] = []
     for gr, _, group_stats in stats:
         mf = metric_frame(np.asarray(y_true), np.asarray(y_pred), by=frame[list(gr.columns)],
-                          metrics=metrics, n_bins=n_bins, min_group_size=min_group_size)
+                          metrics=metrics, n_bins=n_bins, min_group_size=min_group_size,
+                          max_categories=max(2, n))  # the audit's groups: none merged
         overall = dict(mf.overall)
         notes += [w for w in mf.warnings if "fewer than" not in w]
         found = {g.key: g.values for g in mf.groups}
@@ -191,7 +192,8 @@ def fairness_audit(y_true: Any, y_pred: Any, *, sensitive: Any, proba: Any = Non
     """Audit binary decisions ``y_pred`` against ``y_true`` across ``sensitive`` groups.
 
     ``sensitive``: a column (Series or array) or several (DataFrame or dict); numeric
-    columns with more than ``n_bins`` values are cut into quantile bins. ``proba``: the
+    columns with more than ``n_bins`` values are cut into quantile bins (a warning says
+    so); every category is its own group, none merged. ``proba``: the
     positive class's probability (1-D), for calibration by group. ``metrics``: extra
     ``f(y_true, y_pred)`` by group. ``n_boot=0`` turns the intervals off.
     """
@@ -240,7 +242,11 @@ def fairness_audit(y_true: Any, y_pred: Any, *, sensitive: Any, proba: Any = Non
                                       None if top == 0 else bool(ratio >= FOUR_FIFTHS),
                                       g.unstable))
     all_stats = tuple(g for _, _, st in stats for g in st)
-    warnings = _warnings(all_stats, disparities, min_group_size, impact) + notes
+    warnings = [f"numeric sensitive column {c!r} has more than {n_bins} values, so it is "
+                f"grouped into quantile bins ({', '.join(labels)}); pass it as text, or a "
+                "larger n_bins, to audit every value" for c, labels in (groups.binned or
+                                                                        {}).items()]
+    warnings += _warnings(all_stats, disparities, min_group_size, impact) + notes
     options = {"pos_label": pos_label, "intersections": intersections,
                "min_group_size": min_group_size, "n_boot": n_boot, "confidence": confidence,
                "random_state": seed, "multiclass": multiclass, "n_bins": n_bins,

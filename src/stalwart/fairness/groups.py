@@ -3,7 +3,8 @@
 A fairness audit compares groups of one or more sensitive columns. Every column is grouped
 with :func:`stalwart.slicing.bin_column` (the same groups :func:`~stalwart.slicing.
 metric_frame` uses: values for categorical columns, quantile bins for numeric columns with
-more than ``n_bins`` values, ``"(missing)"`` for missing values). The finest partition, the
+more than ``n_bins`` values, ``"(missing)"`` for missing values; categories are never merged
+into an "other" group unless ``max_categories`` asks for it). The finest partition, the
 *cells*, is the intersection of all columns; every grouping (one column, or all of them)
 is a union of cells, so counts made once per cell serve every grouping, and a bootstrap
 stratified by cell keeps every group's size fixed.
@@ -56,6 +57,8 @@ class SensitiveGroups:
     cell: np.ndarray
     n_cells: int
     groupings: tuple[Grouping, ...]
+    #: numeric columns cut into quantile bins: name -> the bins' labels
+    binned: dict[str, tuple[str, ...]] | None = None
 
     def grouping(self, columns: Any = None) -> Grouping:
         """The grouping of ``columns`` (a name or a tuple); None: the finest one."""
@@ -109,8 +112,11 @@ def _grouping(cell_codes: np.ndarray, positions: list[int], labels: list[tuple[s
 
 
 def sensitive_groups(sensitive: Any, *, n_rows: int | None = None, intersections: bool = True,
-                     n_bins: int = 5, max_categories: int = 20) -> SensitiveGroups:
+                     n_bins: int = 5, max_categories: int | None = None) -> SensitiveGroups:
     """Group the rows by every sensitive column and (``intersections``) by all of them.
+
+    Every category is a group (``max_categories=None``): merging rare ones into "other"
+    would hide exactly the groups a fairness audit looks for.
 
     A column with a single group cannot show a disparity: that is a :class:`DataError`.
     """
@@ -119,7 +125,8 @@ def sensitive_groups(sensitive: Any, *, n_rows: int | None = None, intersections
     if n == 0:
         raise DataError("sensitive", expected="at least one row", got="no rows",
                         fix="pass data with rows")
-    binned = [bin_column(frame[c], n_bins=n_bins, max_categories=max_categories, name=c)
+    cap = max(2, n) if max_categories is None else max_categories
+    binned = [bin_column(frame[c], n_bins=n_bins, max_categories=cap, name=c)
               for c in frame.columns]
     for b in binned:
         present = np.unique(b.codes)
@@ -135,4 +142,6 @@ def sensitive_groups(sensitive: Any, *, n_rows: int | None = None, intersections
     groupings = [_grouping(cell_codes, [p], labels, names) for p in range(len(names))]
     if intersections and len(names) > 1:
         groupings.append(_grouping(cell_codes, list(range(len(names))), labels, names))
-    return SensitiveGroups(names, cell.ravel(), int(cell_codes.shape[0]), tuple(groupings))
+    cut = {b.name: tuple(b.labels) for b in binned if b.edges}
+    return SensitiveGroups(names, cell.ravel(), int(cell_codes.shape[0]), tuple(groupings),
+                           cut)

@@ -211,3 +211,33 @@ def test_worst_grouping_by_ratio_or_by_difference():
                                       abs=1e-12)
     with pytest.raises(ParameterError, match="worst"):
         audit.disparity("demographic_parity", worst="largest")
+
+
+def test_every_category_is_its_own_group_even_beyond_twenty():
+    # 30 categories: none may be merged into "(other)", or the disparity would hide groups
+    rng = np.random.default_rng(12)
+    n = 3000
+    g = rng.choice([f"c{i:02d}" for i in range(30)], n)
+    y = rng.integers(0, 2, n)
+    pred = (rng.random(n) < 0.2 + 0.02 * np.char.replace(g, "c", "").astype(int)).astype(int)
+    audit = fairness_audit(y, pred, sensitive=g, n_boot=0, metrics={"recall": recall_score})
+    assert len(audit.by_group()) == 30
+    dp = audit.disparity("demographic_parity")
+    assert dp.difference == pytest.approx(flm.demographic_parity_difference(
+        y, pred, sensitive_features=g), abs=1e-12)
+    assert dp.ratio == pytest.approx(flm.demographic_parity_ratio(y, pred, sensitive_features=g),
+                                     abs=1e-12)
+    assert not np.isnan(audit.by_group()["recall"]).any()
+
+
+def test_a_numeric_sensitive_column_cut_into_bins_is_said():
+    rng = np.random.default_rng(13)
+    n = 500
+    y = rng.integers(0, 2, n)
+    age = pd.Series(rng.integers(18, 80, n), name="age")
+    audit = fairness_audit(y, y, sensitive=age, n_boot=0)
+    assert len(audit.by_group()) == 5
+    assert any("'age'" in w and "quantile bins" in w for w in audit.warnings)
+    coded = fairness_audit(y, y, sensitive=pd.Series(rng.integers(0, 3, n), name="race"),
+                           n_boot=0)
+    assert len(coded.by_group()) == 3 and not any("quantile" in w for w in coded.warnings)

@@ -122,7 +122,10 @@ def _check_options(budgets: Sequence[int], targets: Sequence[float], strategy: s
     if not clean or len(clean) != len(list(budgets)):
         raise ParameterError("budgets", expected="distinct integers >= 2 (numbers of queries)",
                              got=repr(budgets), fix="pass for example budgets=(50, 100, 500)")
-    chosen = tuple(float(t) for t in targets)
+    try:  # one share or several
+        chosen = tuple(float(t) for t in np.atleast_1d(np.asarray(targets, dtype=float)))
+    except (TypeError, ValueError):
+        chosen = ()
     if not chosen or not all(0.0 < t <= 1.0 for t in chosen):
         raise ParameterError("target_agreement", expected="shares in (0, 1]",
                              got=repr(targets), fix="pass for example (0.9, 0.95)")

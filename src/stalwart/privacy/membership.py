@@ -191,11 +191,15 @@ def membership_inference(model: Any, members_X: Any, members_y: Any, nonmembers_
     if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 0:
         raise ParameterError("n_boot", expected="an integer >= 0 (0: no interval)",
                              got=repr(n_boot), fix="pass for example n_boot=200")
-    if not 0.0 < confidence < 1.0:
+    if not (isinstance(confidence, (int, float, np.integer, np.floating))
+            and not isinstance(confidence, bool) and 0.0 < confidence < 1.0):
         raise ParameterError("confidence", expected="a level in (0, 1)", got=repr(confidence),
                              fix="pass for example confidence=0.95")
-    fprs = tuple(float(f) for f in low_fpr)
-    if not all(0.0 < f < 1.0 for f in fprs):
+    try:  # one rate or several
+        fprs = tuple(float(f) for f in np.atleast_1d(np.asarray(low_fpr, dtype=float)))
+    except (TypeError, ValueError):
+        fprs = ()
+    if not fprs or not all(0.0 < f < 1.0 for f in fprs):
         raise ParameterError("low_fpr", expected="false-positive rates in (0, 1)",
                              got=repr(low_fpr), fix="pass for example low_fpr=(0.001, 0.01)")
     chosen = _resolve_attacks(adapter, attacks)

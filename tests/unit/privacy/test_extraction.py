@@ -126,6 +126,7 @@ def test_seeded_runs_repeat(world):
     (dict(budgets=(50, 50.5)), ParameterError, "distinct integers"),
     (dict(budgets=()), ParameterError, "distinct integers"),
     (dict(target_agreement=(1.5,)), ParameterError, r"\(0, 1\]"),
+    (dict(target_agreement="high"), ParameterError, r"\(0, 1\]"),  # was a raw ValueError
     (dict(tolerance=0), ParameterError, "tolerance"),
     (dict(eval_share=1.0), ParameterError, "eval_share"),
     (dict(eval_X=np.zeros((5, 4))), DataError, "at least 20"),
@@ -142,3 +143,11 @@ def test_uncertainty_needs_a_classifier():
     model = LinearRegression().fit(X, X[:, 0])
     with pytest.raises(ParameterError, match="regression"):
         extraction_risk(model, X, budgets=(50,), query_strategy="uncertainty")
+
+
+def test_one_target_may_be_given_as_a_number(world):
+    X, linear, _ = world  # was "TypeError: 'float' object is not iterable"
+    one = extraction_risk(linear, X[:600], budgets=(50, 100), target_agreement=0.9)
+    assert one.targets == (0.9,)
+    assert one.to_dict() == extraction_risk(linear, X[:600], budgets=(50, 100),
+                                            target_agreement=[0.9]).to_dict()

@@ -203,6 +203,9 @@ def test_model_without_probabilities_says_which_attacks_can_run(split):
     (dict(attacks="loss"), ParameterError, "non-empty list"),
     (dict(n_boot=-1), ParameterError, "n_boot"),
     (dict(low_fpr=(0.0,)), ParameterError, "low_fpr"),
+    (dict(low_fpr=()), ParameterError, "low_fpr"),
+    (dict(low_fpr=("x",)), ParameterError, "low_fpr"),  # was a raw ValueError
+    (dict(confidence="0.95"), ParameterError, "confidence"),  # was a raw TypeError
     (dict(member_groups=np.zeros(600)), ParameterError, "both"),
 ])
 def test_bad_input_is_a_clear_error(split, bad, error, match):
@@ -211,3 +214,12 @@ def test_bad_input_is_a_clear_error(split, bad, error, match):
     kwargs = dict(members_X=Xm, members_y=ym, nonmembers_X=Xn, nonmembers_y=yn) | bad
     with pytest.raises(error, match=match):
         membership_inference(model, **kwargs)
+
+
+def test_one_low_fpr_may_be_given_as_a_number(split):
+    Xm, ym, Xn, yn = split
+    model = LogisticRegression().fit(Xm, ym)
+    one = membership_inference(model, Xm, ym, Xn, yn, low_fpr=0.01, n_boot=0)
+    listed = membership_inference(model, Xm, ym, Xn, yn, low_fpr=(0.01,), n_boot=0)
+    assert one.worst.tpr_at_fpr == listed.worst.tpr_at_fpr
+    assert list(one.worst.tpr_at_fpr) == ["0.01"]

@@ -4,8 +4,8 @@ A :class:`CounterfactualResult` holds one :class:`CounterfactualQuery` per query
 with its original values, prediction, target, status and up to ``n``
 :class:`Counterfactual` rows (their changes from -> to, scaled L1 distance, sparsity, new
 prediction and probability, validity checked with the model). ``to_dict`` is the JSON form;
-``to_html`` lays out one table per query with the changed cells marked; nothing is computed
-while rendering.
+the HTML page is drawn by :func:`stalwart.checks.explain.counterfactual_page.counterfactual_page`
+(layer 2: this layer imports no renderer).
 
 Statuses: ``found`` (``n`` counterfactuals), ``partial`` (fewer than ``n``: the message says
 how many), ``infeasible`` (none: the message names the constraints that blocked it) and
@@ -20,8 +20,8 @@ how many), ``infeasible`` (none: the message names the constraints that blocked 
 ...                          n_model_calls=3, n_rows_scored=40)
 >>> r.to_dict()["queries"][0]["counterfactuals"][0]["changes"]
 [{'feature': 'a', 'original': 1.0, 'counterfactual': 2.0, 'scaled_change': 0.5}]
->>> r.validity, r.n_feasible, "a: 1 → 2" in r.to_html()
-(1.0, 1, True)
+>>> r.validity, r.n_feasible, r.mean_sparsity
+(1.0, 1, 1.0)
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._json import FieldsJSON, jsonable
-from ..reports._format import fmt_value
-from ..reports.page import render_page
 
 __all__ = ["Change", "Counterfactual", "CounterfactualQuery", "CounterfactualResult"]
 
@@ -130,39 +128,3 @@ class CounterfactualResult:
             "features": [dict(f) for f in self.features], "options": dict(self.options),
             "warnings": list(self.warnings),
             "queries": [q.to_dict() for q in self.queries]})
-
-    def to_html(self, *, title: str = "Counterfactual explanations") -> str:
-        """One table per query row: original values, then each counterfactual with its
-        changed cells written ``feature: from → to``."""
-        facts = [("model", self.model.get("name")), ("query rows", len(self.queries)),
-                 ("with a counterfactual", self.n_feasible),
-                 ("infeasible", self.n_infeasible), ("validity", self.validity),
-                 ("mean changed features", self.mean_sparsity),
-                 ("mean scaled L1 distance", self.mean_distance),
-                 ("model calls", self.n_model_calls), ("rows scored", self.n_rows_scored)]
-        tables = [_query_table(q) for q in self.queries]
-        message = "; ".join(self.warnings) or None
-        return render_page(title, facts=facts, tables=tables, message=message)
-
-
-def _query_table(q: CounterfactualQuery) -> tuple[str, list[str], list[list[Any]]]:
-    name = (f"Row {q.index}: prediction {fmt_value(q.prediction)}, target "
-            f"{fmt_value(q.target)} ({q.status.replace('_', ' ')})")
-    if q.message:
-        name += f": {q.message}"
-    columns = ["feature", "original"] + [f"counterfactual {i + 1}"
-                                         for i in range(len(q.counterfactuals))]
-    rows: list[list[Any]] = []
-    for feature, value in q.original.items():
-        row: list[Any] = [feature, value]
-        for cf in q.counterfactuals:
-            moved = {c.feature: c for c in cf.changes}
-            row.append(f"{feature}: {fmt_value(moved[feature].original)} → "
-                       f"{fmt_value(moved[feature].counterfactual)}"
-                       if feature in moved else "")
-        rows.append(row)
-    rows.append(["prediction", q.prediction, *[c.prediction for c in q.counterfactuals]])
-    rows.append(["probability", q.probability, *[c.probability for c in q.counterfactuals]])
-    rows.append(["changed features", 0, *[c.sparsity for c in q.counterfactuals]])
-    rows.append(["scaled L1 distance", 0.0, *[c.distance for c in q.counterfactuals]])
-    return name, columns, rows

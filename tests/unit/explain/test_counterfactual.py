@@ -13,6 +13,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
+from stalwart.checks.explain.counterfactual_page import counterfactual_page
 from stalwart.exceptions import DataError, ParameterError, StageError
 from stalwart.explain.counterfactual import Counterfactuals, counterfactuals
 
@@ -142,7 +143,7 @@ def test_pipeline_with_one_hot_categoricals(adult):
     assert {"education", "job"} & changed  # categories do move
     d = res.to_dict()
     assert json.loads(json.dumps(d)) == d and d["schema_version"] == "1.0"
-    page = res.to_html()
+    page = counterfactual_page(res)
     assert "→" in page and "counterfactual 3" in page
 
 

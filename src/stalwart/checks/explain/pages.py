@@ -34,7 +34,11 @@ class ExplanationReport:
 
     def _parts(self) -> tuple[str, list[tuple[str, Any]], list[Any], list[Chart]]:
         r = self.result
-        if isinstance(r, ShapResult):
+        shap_facts: list[tuple[str, Any]] = []
+        if isinstance(r, ShapResult):  # the ranking, plus what only the SHAP result knows
+            shap_facts = [("algorithm", r.algorithm), ("why", r.reason),
+                          ("additivity error", r.additivity_error),
+                          ("background rows", r.n_background)]
             r = r.to_importance()
         if isinstance(r, ImportanceResult):
             ci = any(f.has_interval for f in r.features)
@@ -42,9 +46,10 @@ class ExplanationReport:
                                                         if ci else [])
             rows = [[f.rank, f.name, f.mean] + ([f.ci_low, f.ci_high] if ci else [])
                     for f in r.features[:_SHOWN]]
-            facts = [("method", r.method)] + [(k, v) for k, v in r.options.items()
-                                               if v is not None] \
-                + [(k, v) for k, v in r.details.items()] + [("warning", w) for w in r.warnings]
+            facts = [("method", r.method)] + shap_facts \
+                + [(k, v) for k, v in r.options.items() if v is not None] \
+                + [(k, v) for k, v in r.details.items() if k not in r.options] \
+                + [("warning", w) for w in r.warnings]
             chart = Chart("bar", "Importance", {"labels": [f.name for f in r.features[:_SHOWN]],
                                                 "values": [f.mean for f in r.features[:_SHOWN]]})
             return "Feature importance", facts, [("Ranking", cols, rows)], [chart]

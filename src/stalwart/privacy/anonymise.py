@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from .._json import jsonable
-from ..exceptions import ParameterError, SchemaError
+from ..exceptions import DataError, ParameterError, SchemaError
 from .suppression import SuppressionResult, suppress_to_k
 from .transforms import bin_numbers, generalise_dates, hash_values, keep_prefix, map_hierarchy
 
@@ -94,6 +94,9 @@ def anonymise(frame: pd.DataFrame, plan: Mapping[str, Any], *,
               quasi_identifiers: Sequence[str] | None = None, k: int | None = None,
               how: str = "mask") -> AnonymisationResult:
     """Apply ``plan`` (column -> step) to a copy of ``frame``, then suppress to ``k``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError("data", expected="a pandas DataFrame", got=type(frame).__name__,
+                        fix="pass a DataFrame (read files with stalwart.data.read_table)")
     if not isinstance(plan, Mapping):
         raise ParameterError("plan", expected="a dict column -> step", got=type(plan).__name__,
                              fix="pass e.g. {'age': {'method': 'bin', 'width': 10}}")

@@ -173,8 +173,12 @@ def l_diversity(frame: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive
                 target_l: int = 2) -> LDiversityResult:
     """Distinct and entropy l-diversity of ``sensitive`` within the quasi-identifier classes."""
     target = _target(target_l)
-    [sens] = _columns(frame, [sensitive] if isinstance(sensitive, str) else sensitive,
-                      "sensitive", "name one sensitive column, e.g. sensitive='diagnosis'")
+    if not isinstance(sensitive, str):
+        raise ParameterError("sensitive", expected="one column name", got=repr(sensitive),
+                             fix="name one sensitive column, e.g. sensitive='diagnosis'; "
+                             "measure several columns one at a time")
+    [sens] = _columns(frame, [sensitive], "sensitive",
+                      "name one sensitive column, e.g. sensitive='diagnosis'")
     qi = tuple(quasi_identifiers if not isinstance(quasi_identifiers, str)
                else [quasi_identifiers])
     if sens in qi:

@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..exceptions import ParameterError
 from .masking import mask_name
 from .pii import PII_DETECTORS
 
@@ -97,6 +98,9 @@ def text_detector_names() -> list[str]:
 
 def find_pii(text: str, detectors: Sequence[str] | None = None) -> list[TextMatch]:
     """Every validated PII match inside ``text``, in order of position."""
+    if not isinstance(text, str):
+        raise ParameterError("text", expected="a string", got=type(text).__name__,
+                             fix="pass one text value; scan a table with scan_pii")
     text = text[:_MAX_CHARS]
     wanted = text_detector_names() if detectors is None else list(detectors)
     found: list[TextMatch] = []

@@ -92,5 +92,7 @@ def test_plan_generalises_then_suppresses_to_k():
 def test_bad_plans(plan, match):
     with pytest.raises(InputError, match=match):
         anonymise(pd.DataFrame({"a": [1, 2]}), plan)
+    with pytest.raises(DataError, match="a pandas DataFrame"):  # was an AttributeError
+        anonymise([[1, 2]], plan)
     with pytest.raises(InputError, match="both quasi_identifiers and k"):
         anonymise(pd.DataFrame({"a": [1, 2]}), {}, k=5)

@@ -96,3 +96,11 @@ def test_json_round_trip_keeps_the_ledger():
 def test_bad_budgets_are_refused(kwargs):
     with pytest.raises(InputError, match="Fix:"):
         PrivacyAccountant(**kwargs)
+
+
+def test_numpy_budgets_are_numbers():
+    # the mechanisms accept numpy scalars, so the accountant must too (np.float32 was refused)
+    acc = PrivacyAccountant(np.float32(1.0))
+    dp_count([1.0, 2.0], epsilon=np.float32(0.5), accountant=acc)
+    acc.spend(np.float64(0.25), label="x")
+    assert acc.spent_epsilon == pytest.approx(0.75) and len(acc.ledger) == 2

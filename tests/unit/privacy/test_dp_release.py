@@ -62,6 +62,12 @@ def test_unbounded_and_bad_inputs_are_refused(ages):
         dp_histogram(ages, edges=[0, 0, 1], epsilon=1.0)
     with pytest.raises(ParameterError, match="probabilities"):
         dp_quantiles(ages, [1.5], lower=0, upper=100, epsilon=1.0)
+    # a string is not its characters: categories="ab" counted 'a' and 'b'
+    with pytest.raises(ParameterError, match="not a list of its characters"):
+        dp_histogram(["a", "b"], categories="ab", epsilon=1.0)
+    p = profile(pd.DataFrame({"age": [30.0, 40.0]}))
+    with pytest.raises(ParameterError, match=r"a pair \(lower, upper\)"):  # was a TypeError
+        dp_profile(p, epsilon=1.0, bounds={"age": 100})
 
 
 def test_histograms_numeric_and_categorical(ages):

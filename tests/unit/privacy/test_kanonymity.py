@@ -109,6 +109,8 @@ def test_bad_inputs():
         k_anonymity(frame, ["zip"], target_k=0)
     with pytest.raises(InputError, match="not a quasi-identifier"):
         l_diversity(frame, ["zip"], "zip")
+    with pytest.raises(InputError, match="one column name"):  # was a raw ValueError
+        l_diversity(frame, ["zip"], ["age", "sex"])
     with pytest.raises(InputError, match="'mask' or 'drop'"):
         suppress_to_k(frame, ["zip"], how="delete")
     empty = k_anonymity(frame.iloc[:0], ["zip"])

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stalwart import ParameterError
 from stalwart.privacy import scan_pii
 from stalwart.privacy.text_pii import find_pii
 
@@ -144,3 +145,8 @@ def test_whole_value_behaviour_is_kept_and_text_can_be_turned_off():
     assert [f.where for f in scan_pii(frame, in_text=False).findings] == ["value"]
     only = scan_pii(frame, detectors=["phone"])
     assert only.findings == ()
+
+
+def test_find_pii_needs_a_string():
+    with pytest.raises(ParameterError, match="a string"):  # was "int is not subscriptable"
+        find_pii(4111111111111111)

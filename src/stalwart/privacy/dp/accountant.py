@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ...exceptions import ParameterError
 
 __all__ = ["LedgerEntry", "PrivacyAccountant", "PrivacyBudgetError"]
@@ -57,7 +59,7 @@ class LedgerEntry:
 
 
 def _budget(name: str, value: Any, *, allow_zero: bool) -> float:
-    ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
           and math.isfinite(float(value)) and (float(value) >= 0 if allow_zero
                                                else float(value) > 0))
     if not ok:

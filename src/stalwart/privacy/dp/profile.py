@@ -71,7 +71,12 @@ def _plan(prof: DatasetProfile, names: Sequence[str], bounds: Mapping[str, Any],
         planned.append((name, "count"))
         if col.kind == "numeric":
             if name in bounds:
-                lo, hi = _bounds(*tuple(bounds[name]), f"mean of {name!r}")
+                pair = bounds[name]
+                if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") \
+                        or len(pair) != 2:
+                    raise ParameterError(f"bounds of {name!r}", expected="a pair (lower, upper)",
+                                         got=repr(pair), fix=f"pass bounds={{{name!r}: (0, 100)}}")
+                lo, hi = _bounds(*tuple(pair), f"mean of {name!r}")
                 if col.n_values and (col.min < lo or col.max > hi):
                     raise DataError(f"bounds of {name!r}", expected="bounds holding every "
                                     "profiled value (a profile cannot clip afterwards)",

@@ -218,11 +218,12 @@ def dp_histogram(values: Any, *, edges: Sequence[float] | None = None,
         outside = int(np.sum((arr < e[0]) | (arr > e[-1])))
         options = {"edges": e.tolist()}
     else:
-        cats = list(dict.fromkeys(categories or []))
+        cats = [] if isinstance(categories, (str, bytes)) else list(dict.fromkeys(categories))
         if not cats:
             raise ParameterError("categories", expected="a non-empty list of declared "
                                  "categories", got=repr(categories),
-                                 fix="list the categories to count")
+                                 fix="list the categories to count, e.g. categories=['a', "
+                                 "'b'] (a string is not a list of its characters)")
         import pandas as pd
         s = pd.Series(values, dtype=object).dropna()
         counts = s.value_counts()

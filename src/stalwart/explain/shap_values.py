@@ -151,10 +151,11 @@ def _tree(shap: Any, estimator: Any, adapter: ModelAdapter, frame: pd.DataFrame,
     model as trees."""
     path = algorithm == "tree_path_dependent"
     classifier = adapter.task == "classification"
-    kwargs = ({"feature_perturbation": "tree_path_dependent", "model_output": "raw"} if path
-              else {"data": bg.to_numpy(dtype=float), "feature_perturbation": "interventional",
-                    "model_output": "probability" if classifier else "raw"})
-    try:
+    try:  # the tree explainer takes numbers: text or categorical columns are a refusal too
+        kwargs = ({"feature_perturbation": "tree_path_dependent", "model_output": "raw"}
+                  if path else {"data": bg.to_numpy(dtype=float),
+                                "feature_perturbation": "interventional",
+                                "model_output": "probability" if classifier else "raw"})
         x = frame.to_numpy(dtype=float)
         explainer = shap.TreeExplainer(estimator, **kwargs)
     except Exception as err:  # noqa: BLE001 - shap raises many kinds for "not a tree model"

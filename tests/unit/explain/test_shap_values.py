@@ -120,6 +120,24 @@ def test_pipeline_in_input_and_transformed_space():
         shap_values(pipe, X.iloc[:8], algorithm="tree")
 
 
+def test_tree_model_on_categorical_columns_falls_back_to_a_model_agnostic_explainer():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame({"plan": pd.Categorical(rng.choice(["x", "y", "z"], 200)),
+                      "a": rng.normal(size=200)})
+    y = ((X["plan"] == "x") | (X["a"] > 1)).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=10, categorical_features="from_dtype",
+                                           random_state=0).fit(X, y)
+    r = shap_values(model, X.iloc[:4], background=X, max_background=20)
+    assert r.algorithm == "exact" and r.feature_names == ("plan", "a")
+    assert r.reason.startswith("shap's TreeExplainer refused HistGradientBoostingClassifier")
+    np.testing.assert_allclose(r.values.sum(axis=1) + r.base_values,
+                               model.predict_proba(X.iloc[:4]), atol=1e-10)
+    with pytest.raises(ModelError, match="could not convert"):
+        shap_values(model, X.iloc[:4], algorithm="tree")
+
+
 def test_bad_input_is_explained(small):
     X, y, rows = small
     with pytest.raises(ModelError, match="tree ensemble"):

@@ -31,7 +31,7 @@ class PiiScan(Check):
     category = "privacy"
 
     # whole values: 0.3 as the audit's pii_columns (random 13-16 digit codes pass the card
-    # checks up to ~9% of the time); inside text every match passed a validator or a name
+    # checks ~5.5% of the time); inside text every match passed a validator or a name
     # cue, and one leaked e-mail in a comment is already a leak, so one value flags it
     def __init__(self, *, columns: Sequence[str] | None = None,
                  detectors: Sequence[str] | None = None, sample_size: int = 1000,

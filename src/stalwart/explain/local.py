@@ -74,8 +74,9 @@ class LocalExplanation:
 def explain_prediction(model: Any, row: Any, *, reference: Any, method: str = "auto",
                        max_background: int = 100, n_samples: int = 50,
                        random_state: int | None = 0) -> LocalExplanation:
-    """Explain the model's output on one ``row`` (a one-row frame, a dict, a Series or a
-    1-D array) against ``reference`` rows (the training data, or a sample of it)."""
+    """Explain the model's output on one ``row`` (a one-row frame, a dict, a Series, a
+    1-D array or a list of values) against ``reference`` rows (the training data, or a
+    sample of it)."""
     if method not in METHODS:
         raise ParameterError("method", expected=f"one of {list(METHODS)}", got=repr(method),
                              fix="pass method='auto'")
@@ -120,6 +121,8 @@ def _one_row(row: Any) -> Any:
         return pd.DataFrame({k: [v] for k, v in row.items()})
     if isinstance(row, pd.Series):
         return row.to_frame().T.infer_objects()
+    if isinstance(row, (list, tuple)):
+        row = np.asarray(row, dtype=object if any(isinstance(v, str) for v in row) else None)
     if isinstance(row, np.ndarray) and row.ndim == 1:
         return row.reshape(1, -1)
     return row

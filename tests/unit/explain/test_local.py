@@ -24,6 +24,9 @@ def test_shap_and_replacement_agree_with_the_closed_form_for_a_linear_model(line
     repl = explain_prediction(model, row, reference=X, method="replacement", n_samples=80)
     assert shap_ex.method == "shap (exact)" and "shap is installed" in shap_ex.reason
     assert repl.method == "replacement"
+    as_list = explain_prediction(model, [1.5, -2.0, 0.3], reference=X, method="replacement",
+                                 n_samples=80)  # a plain list is one row, like a 1-D array
+    assert as_list.contributions == repl.contributions
     for ex in (shap_ex, repl):
         got = {c["feature"]: c["contribution"] for c in ex.contributions}
         assert got == pytest.approx(expected, abs=1e-8)

@@ -3,11 +3,16 @@
 One library call, :func:`stalwart.checks.fairness.audit_model`: rates by sensitive group and
 intersection, disparities with bootstrap intervals, the four-fifths rule, and with
 ``--mitigate`` group thresholds fitted on half the rows and their accuracy cost on the
-other half. Exit code 0 on success, 2 on bad input (the message says what to fix).
+other half. The audit is judged by the fairness suite's checks (the four-fifths rule on the
+demographic parity ratio, equalized odds and equal opportunity differences at most 0.1 fail;
+predictive parity and the calibration gap warn). Exit code 0 when every check passes, 1
+when one fails (or warns, with ``--fail-on warn``), 2 on bad input (the message says what
+to fix), as for ``stalwart evaluate``.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -41,16 +46,22 @@ __all__ = ["fairness_command"]
               show_default=True, help="Output format.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Write the report here instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail",
+              show_default=True, help="Lowest check status that makes the exit code 1.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the bootstrap, the split and the randomised thresholds.")
 @clean_errors
 def fairness_command(data: str, model_path: str, target: str, sensitive: tuple[str, ...],
                      pos_label: str | None, mitigate: str | None, objective: str,
                      min_group_size: int, n_boot: int, trust: bool, fmt: str,
-                     out: str | None, seed: int) -> None:
+                     out: str | None, fail_on: str, seed: int) -> None:
     """Audit a model's decisions on DATA (CSV or Parquet) across sensitive groups:
     demographic parity, equalized odds, equal opportunity, predictive parity, calibration
-    by group, disparate impact and the four-fifths rule."""
+    by group, disparate impact and the four-fifths rule.
+
+    Exit code 0 when every fairness check passes, 1 when a check fails (or warns, with
+    --fail-on warn), 2 on bad input.
+    """
     from ..checks.fairness import audit_model
     from ..data import Dataset, read_table
     from ..models import load_model
@@ -61,4 +72,6 @@ def fairness_command(data: str, model_path: str, target: str, sensitive: tuple[s
     report = audit_model(table, model=model, target=target, sensitive=sensitive,
                          pos_label=pos_label, mitigate=mitigate, objective=objective,
                          min_group_size=min_group_size, n_boot=n_boot, random_state=seed)
-    emit_report(report, text=report.to_text(), summary=report.headline(), fmt=fmt, out=out)
+    emit_report(report, text=report.to_text(),
+                summary=f"{report.headline()}\nchecks: {report.status}", fmt=fmt, out=out)
+    sys.exit(report.exit_code(fail_on=fail_on))

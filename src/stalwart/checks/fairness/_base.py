@@ -21,7 +21,7 @@ from ..condition import Condition
 from ..evaluation._common import model_outputs
 from ..result import Chart, Evidence, Table
 
-__all__ = ["FairnessCheck", "model_audit"]
+__all__ = ["FairnessCheck", "audit_cache_key", "model_audit"]
 
 _TOP = 30
 
@@ -45,10 +45,19 @@ def _pos_label(classes: Any, pos_label: Any) -> tuple[Any, str]:
                          fix="pass options {'pos_label': <class>} to the fairness checks")
 
 
+def audit_cache_key(*, columns: list[str], pos_label: Any, min_group_size: int, n_boot: int,
+                    intersections: bool) -> str:
+    """Where a run's context caches the audit: checks with the same options share it, and
+    :func:`~stalwart.checks.fairness.audit_model` places its own audit there to judge it."""
+    return f"fairness:audit:{list(columns)}:{pos_label!r}:{min_group_size}:{n_boot}:" \
+           f"{intersections}"
+
+
 def model_audit(ctx: CheckContext, *, columns: list[str], pos_label: Any, min_group_size: int,
                 n_boot: int, intersections: bool) -> FairnessAudit:
     """The fairness audit of the model on the labelled evaluation rows (cached per run)."""
-    key = f"fairness:audit:{columns}:{pos_label!r}:{min_group_size}:{n_boot}:{intersections}"
+    key = audit_cache_key(columns=columns, pos_label=pos_label, min_group_size=min_group_size,
+                          n_boot=n_boot, intersections=intersections)
 
     def compute() -> FairnessAudit:
         out = model_outputs(ctx)

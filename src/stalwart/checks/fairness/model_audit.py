@@ -5,6 +5,11 @@ by :func:`stalwart.fairness.fairness_audit`; with ``mitigate`` the rows are spli
 (seeded) into a half that fits a :class:`~stalwart.fairness.GroupThresholdOptimizer` on the
 model's probabilities and a held-out half on which the model's own decisions and the
 mitigated ones are compared (:func:`~stalwart.fairness.mitigation_report`).
+
+The audit is also judged by the fairness suite's checks (their default conditions, such as
+the four-fifths rule on the demographic parity ratio): they read this very audit, so the
+verdicts and the report's numbers agree. ``FairnessReport.exit_code`` turns them into the
+gate's exit code, as for ``stalwart evaluate``.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from typing import Any
 
 import numpy as np
 
+from ..._config import Settings
 from ...data import Dataset
 from ...exceptions import DataError, ModelError, ParameterError
 from ...fairness import CONSTRAINTS, GroupThresholdOptimizer, fairness_audit, mitigation_report
 from ...models import wrap
-from ._base import _pos_label
+from ..check import CheckContext
+from ..result import SuiteResult
+from ._base import _pos_label, audit_cache_key
 from .report import FairnessReport
+from .suite import FAIRNESS_CHECKS, fairness_suite
 
 __all__ = ["audit_model"]
 
@@ -34,6 +43,19 @@ def _features(model: Any, data: Dataset) -> list[str]:
                             fix="pass data with every column the model was trained on")
         return list(names)
     return list(data.features)
+
+
+def _judge(ds: Dataset, adapter: Any, audit: Any, *, columns: list[str], pos_label: Any,
+           min_group_size: int, n_boot: int, random_state: int) -> SuiteResult:
+    """The fairness checks run on ``audit`` (placed in the run's cache, so none recomputes)."""
+    ctx = CheckContext(data=ds, model=adapter, random_state=random_state)
+    ctx.cache[audit_cache_key(columns=columns, pos_label=pos_label,
+                              min_group_size=min_group_size, n_boot=n_boot,
+                              intersections=True)] = audit
+    same = {"pos_label": pos_label, "min_group_size": min_group_size, "n_boot": n_boot}
+    suite = fairness_suite(sensitive=columns,
+                           options={name: dict(same) for name in FAIRNESS_CHECKS})
+    return suite.run_context(ctx, settings=Settings.from_env())
 
 
 def audit_model(data: Any, *, model: Any, target: str, sensitive: Sequence[str] = (),
@@ -94,5 +116,7 @@ def audit_model(data: Any, *, model: Any, target: str, sensitive: Sequence[str] 
                      "target": opt.target_, "rules": opt.rules_,
                      "fit_warnings": list(opt.warnings_)},
             notes=tuple(f"fit: {w}" for w in opt.warnings_))
+    checks = _judge(ds, adapter, audit, columns=columns, pos_label=pos_label,
+                    min_group_size=min_group_size, n_boot=n_boot, random_state=random_state)
     return FairnessReport(audit=audit, mitigation=mitigation, model=adapter.describe(),
-                          data=ds.summary(), target=target)
+                          data=ds.summary(), target=target, checks=checks)

@@ -2,14 +2,17 @@
 
 Plain data computed by :func:`~stalwart.checks.fairness.audit_model` (or given directly);
 ``to_html`` and ``to_text`` only lay it out (the audit's numbers, its tables and charts).
+``checks`` holds the fairness checks' verdicts on the audit (``audit_model`` fills it);
+:meth:`FairnessReport.exit_code` is the gate: 1 when a check failed (or warned, with
+``fail_on="warn"``), else 0.
 
 >>> import numpy as np
 >>> from stalwart.fairness import fairness_audit
 >>> y = np.array([0, 1] * 20); g = np.array(["a", "b"] * 10 + ["b", "a"] * 10)
 >>> r = FairnessReport(audit=fairness_audit(y, y, sensitive=g, n_boot=0), mitigation=None,
 ...                    model={"name": "m"}, data={"name": "d"}, target="y")
->>> r.to_dict()["audit"]["four_fifths_passed"], "<svg" in r.to_html()
-(True, True)
+>>> r.to_dict()["audit"]["four_fifths_passed"], "<svg" in r.to_html(), r.exit_code()
+(True, True, 0)
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 from ..._json import jsonable
 from ...fairness import FairnessAudit, MitigationReport
 from ...reports.page import render_page
-from ..result import Chart
+from ..result import Chart, SuiteResult
 
 __all__ = ["FairnessReport"]
 
@@ -45,14 +48,43 @@ class FairnessReport:
     data: dict[str, Any]
     target: str
     notes: tuple[str, ...] = ()
+    checks: SuiteResult | None = None
     schema_version: str = "1.0"
+
+    @property
+    def status(self) -> str | None:
+        """The worst verdict of the fairness checks ("pass", "warn", "fail", ...); None
+        when no check was run."""
+        return None if self.checks is None else self.checks.status.value
+
+    def exit_code(self, *, fail_on: str = "fail") -> int:
+        """0 when every fairness check passed, 1 when one failed (or warned, with
+        ``fail_on="warn"``); 0 when no check was run."""
+        return 0 if self.checks is None else self.checks.exit_code(fail_on=fail_on)
+
+    def _check_rows(self) -> list[list[Any]]:
+        if self.checks is None:
+            return []
+        rows = []
+        for r in self.checks.results:
+            said = [c.message for c in r.conditions if c.status.value != "pass"]
+            rows.append([r.check, r.status.value,
+                         "; ".join(said) or "; ".join(c.message for c in r.conditions)
+                         or r.summary])
+        return rows
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"schema_version": self.schema_version, "model": self.model,
                          "data": self.data, "target": self.target,
                          "audit": self.audit.to_dict(),
                          "mitigation": None if self.mitigation is None
-                         else self.mitigation.to_dict(), "notes": list(self.notes)})
+                         else self.mitigation.to_dict(), "notes": list(self.notes),
+                         "status": self.status,
+                         "checks": None if self.checks is None else [
+                             {"check": r.check, "status": r.status.value,
+                              "summary": r.summary,
+                              "conditions": [c.to_dict() for c in r.conditions]}
+                             for r in self.checks.results]})
 
     def headline(self) -> str:
         dp = self.audit.disparity("demographic_parity", worst="ratio")
@@ -86,6 +118,10 @@ class FairnessReport:
                    for i in self.audit.disparate_impact if i.passes is False]
         if failing:
             lines.append(f"below four-fifths: {', '.join(failing[:10])}")
+        if self.checks is not None:
+            lines += ["", f"checks: {self.status}"]
+            lines += [f"  {name:<20} {status:<5} {said}"
+                      for name, status, said in self._check_rows()]
         if self.mitigation is not None:
             m = self.mitigation
             lines += ["", f"mitigation: {m.method} (on {m.n_rows} held-out rows)",
@@ -105,9 +141,13 @@ class FairnessReport:
                  ("sensitive columns", list(a.columns)),
                  ("four-fifths rule", {True: "met", False: "failed", None: "undefined"}[
                      a.four_fifths_passed]), ("bootstrap replicates", a.options["n_boot"])]
+        if self.checks is not None:
+            facts.append(("checks", self.status))
         tables = [("Disparities", ["measure", "grouping", "difference", "low", "high", "ratio",
                                    "lowest group", "highest group", "unstable"],
                    self._disparity_rows())]
+        if self.checks is not None:
+            tables.append(("Checks", ["check", "status", "verdict"], self._check_rows()))
         for grouping in a.groupings:
             frame = a.by_group(grouping)
             cols = [c for c in frame.columns if c != "unstable"]

@@ -189,3 +189,24 @@ def test_demographic_parity_judges_the_grouping_with_the_smallest_ratio():
     assert r.metrics["grouping"] == "a"
     assert r.metrics["ratio"] == pytest.approx(ref["a"], abs=1e-12)
     assert r.status is Status.FAIL
+
+
+def test_audit_model_judges_its_own_audit_with_the_fairness_checks(biased):
+    model, test = biased
+    report = audit_model(test, model=model, target="y", sensitive=["sex"], n_boot=100,
+                         confidence=0.8, random_state=5)
+    by = {r.check: r for r in report.checks.results}
+    assert list(by) == list(FAIRNESS_CHECKS)
+    dp = report.audit.disparity("demographic_parity", worst="ratio")
+    # the very audit of the report (an 80% interval), not one the checks recomputed
+    assert by["demographic_parity"].metrics["ratio_low"] == dp.ratio_interval.low
+    assert dp.ratio_interval.confidence == 0.8
+    assert by["demographic_parity"].status is Status.FAIL
+    assert report.status == "fail" and report.exit_code() == 1
+    assert report.to_dict()["checks"][0]["conditions"][0]["status"] == "fail"
+    assert "Checks" in report.to_html()
+    with pytest.raises(ParameterError, match="fail_on"):
+        report.exit_code(fail_on="error")
+    plain = FairnessReport(audit=report.audit, mitigation=None, model={}, data={}, target="y")
+    assert plain.exit_code() == 0 and plain.status is None
+    assert plain.to_dict()["checks"] is None

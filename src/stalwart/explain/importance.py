@@ -67,7 +67,8 @@ class ImportanceResult:
 
     ``options`` holds the resolved options (scoring, repeats, confidence, seed...);
     ``details`` the facts of the computation (baseline score, rows used, predict calls);
-    ``warnings`` the degenerate cases met (a constant baseline, a model at chance).
+    ``warnings`` the degenerate cases met (fewer than 30 rows scored, no feature moving
+    the score).
     """
 
     method: str

@@ -106,6 +106,10 @@ def permutation_importance(model: Any, X: Any, y: Any, *, scoring: str | None = 
             or not 0 < confidence < 1:
         raise ParameterError("confidence", expected="a number in (0, 1)",
                              got=repr(confidence), fix="pass confidence=0.95")
+    if n_jobs is not None and (isinstance(n_jobs, bool)
+                               or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
+        raise ParameterError("n_jobs", expected="None, a positive number of threads or -1 "
+                             "(all cores)", got=repr(n_jobs), fix="pass n_jobs=None")
     spec = resolve_scoring(scoring, adapter)
     units = _units(list(frame.columns), groups)
     n_total = len(frame)

@@ -136,6 +136,9 @@ def test_bad_input_is_explained(forest, planted_split):
         permutation_importance(forest, X, y, scoring="nope")
     with pytest.raises(DataError, match="one value per row"):
         permutation_importance(forest, X, y[:-1])
+    for bad in (0, "2", 1.5):  # joblib's own refusals were raw ValueError/TypeError
+        with pytest.raises(ParameterError, match="n_jobs"):
+            permutation_importance(forest, X, y, n_repeats=2, n_jobs=bad)
     with pytest.raises(ParameterError, match="at most one group"):
         permutation_importance(forest, X, y, groups={"a": ["f0", "f1"], "b": ["f1"]})
     with pytest.raises(DataError, match="group 'a'"):

@@ -53,8 +53,10 @@ def group_keys(sensitive: Any, n_rows: int) -> np.ndarray:
     read "(missing)"); values are not binned, so a group is the same at fit and predict."""
     frame = sensitive_frame(sensitive, n_rows).astype(object)
     text = frame.where(frame.notna(), "(missing)").astype(str)
-    return text.agg(" & ".join, axis=1).to_numpy(dtype=object) if text.shape[1] > 1 \
-        else text.iloc[:, 0].to_numpy(dtype=object)
+    first = text.iloc[:, 0]
+    if text.shape[1] > 1:  # column-wise, not a row-wise join (10 s on 100k rows)
+        first = first.str.cat([text.iloc[:, i] for i in range(1, text.shape[1])], sep=" & ")
+    return first.to_numpy(dtype=object)
 
 
 def _scores(scores: Any, n: int | None = None) -> np.ndarray:

@@ -67,3 +67,12 @@ def test_errors():
         reweighing([0, 1, 1], sensitive=["a", "b"])
     with pytest.raises(DataError, match="missing labels"):
         reweighing(np.array([0, None, 1, 0], dtype=object), sensitive=list("abab"))
+
+
+def test_group_keys_join_every_column_and_name_missing_values():
+    from stalwart.fairness.thresholds import group_keys
+    frame = pd.DataFrame({"sex": ["f", "m", None, "f"], "age": [30, None, 41, 30],
+                          "ok": [True, False, True, True]})
+    assert group_keys(frame, 4).tolist() == ["f & 30.0 & True", "m & (missing) & False",
+                                             "(missing) & 41.0 & True", "f & 30.0 & True"]
+    assert group_keys(frame["sex"], 4).tolist() == ["f", "m", "(missing)", "f"]

@@ -118,6 +118,10 @@ def permutation_importance(model: Any, X: Any, y: Any, *, scoring: str | None = 
                                                                   replace=False))
         frame, target = frame.iloc[rows].reset_index(drop=True), target[rows]
     n = len(frame)
+    if spec.name == "r2" and np.ptp(target) == 0:  # scikit-learn scores it 0 by convention
+        raise DataError("metric 'r2'", expected="a target that varies over the rows scored",
+                        got=f"the constant {target[0]!r}",
+                        fix="pass more varied rows, or scoring='rmse' or 'mae'")
     score = _scorer(spec, adapter, target)
     baseline = score(_outputs(adapter, spec, frame))
     perms = _permutations(n, n_repeats, random_state)

@@ -151,6 +151,16 @@ def test_bad_input_is_explained(forest, planted_split):
     assert default.options["scoring"] == "accuracy"  # no probabilities: accuracy
 
 
+def test_r2_of_a_constant_target_is_refused_not_scored_zero():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 3))
+    model = LinearRegression().fit(X, X[:, 0])
+    with pytest.raises(DataError, match="metric 'r2'.*varies.*scoring='rmse'"):
+        permutation_importance(model, X, np.full(60, 2.0), n_repeats=2)
+    r = permutation_importance(model, X, np.full(60, 2.0), scoring="rmse", n_repeats=2)
+    assert r.options["scoring"] == "rmse" and np.isfinite(r.feature("x0").mean)
+
+
 def test_few_rows_warn(forest, planted_split):
     _, _, X, y = planted_split
     r = permutation_importance(forest, X.iloc[:20], y[:20], n_repeats=2)

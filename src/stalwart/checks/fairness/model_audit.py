@@ -4,7 +4,10 @@ One call for the CLI and for people: the model's decisions on the labelled rows 
 by :func:`stalwart.fairness.fairness_audit`; with ``mitigate`` the rows are split at random
 (seeded) into a half that fits a :class:`~stalwart.fairness.GroupThresholdOptimizer` on the
 model's probabilities and a held-out half on which the model's own decisions and the
-mitigated ones are compared (:func:`~stalwart.fairness.mitigation_report`).
+mitigated ones are compared (:func:`~stalwart.fairness.mitigation_report`). The thresholds
+are fitted per group of the audit: a numeric sensitive column is cut into the audit's
+quantile bins first (one threshold per age value would be unstable, and an age seen only
+in the held-out half would have none).
 
 The audit is also judged by the fairness suite's checks (their default conditions, such as
 the four-fifths rule on the demographic parity ratio): they read this very audit, so the
@@ -24,6 +27,7 @@ from ...data import Dataset
 from ...exceptions import DataError, ModelError, ParameterError
 from ...fairness import CONSTRAINTS, GroupThresholdOptimizer, fairness_audit, mitigation_report
 from ...models import wrap
+from ...slicing import bin_column
 from ..check import CheckContext
 from ..result import SuiteResult
 from ._base import _pos_label, audit_cache_key
@@ -43,6 +47,16 @@ def _features(model: Any, data: Dataset) -> list[str]:
                             fix="pass data with every column the model was trained on")
         return list(names)
     return list(data.features)
+
+
+def _audit_groups(groups: Any) -> Any:
+    """The sensitive columns with numeric ones replaced by the audit's bin labels."""
+    out = groups.copy()
+    for c in groups.columns:
+        b = bin_column(groups[c], max_categories=max(2, len(groups)), name=str(c))
+        if b.edges:
+            out[c] = np.asarray(b.labels, dtype=object)[b.codes]
+    return out
 
 
 def _judge(ds: Dataset, adapter: Any, audit: Any, *, columns: list[str], pos_label: Any,
@@ -102,6 +116,7 @@ def audit_model(data: Any, *, model: Any, target: str, sensitive: Sequence[str] 
         order = np.random.default_rng(random_state).permutation(len(y))
         fit, held = np.sort(order[: len(y) // 2]), np.sort(order[len(y) // 2:])
         y01 = (y == label).astype(int)
+        groups = _audit_groups(groups)
         opt = GroupThresholdOptimizer(constraint=mitigate, objective=objective,
                                       min_group_size=min_group_size,
                                       random_state=random_state)

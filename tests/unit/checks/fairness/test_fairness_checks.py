@@ -210,3 +210,21 @@ def test_audit_model_judges_its_own_audit_with_the_fairness_checks(biased):
     plain = FairnessReport(audit=report.audit, mitigation=None, model={}, data={}, target="y")
     assert plain.exit_code() == 0 and plain.status is None
     assert plain.to_dict()["checks"] is None
+
+
+def test_mitigation_fits_one_threshold_per_audited_group_of_a_numeric_column():
+    rng = np.random.default_rng(14)
+    n = 2000
+    age = rng.integers(18, 90, n)
+    age[:3] = [97, 98, 99]  # values too rare to be in both halves
+    x = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x + 0.03 * (age - 50))))).astype(int)
+    frame = pd.DataFrame({"x": x, "age": age, "y": y})
+    model = LogisticRegression().fit(frame[["x", "age"]], frame["y"])
+    report = audit_model(frame, model=model, target="y", sensitive=["age"], n_boot=0,
+                         mitigate="demographic_parity")
+    audited = [" & ".join(g.key) for g in report.audit.groups]
+    assert sorted(report.mitigation.details["rules"]) == sorted(audited)
+    assert len(audited) == 5 and not report.mitigation.details["fit_warnings"]
+    dp = report.mitigation.disparities["demographic_parity_difference"]
+    assert dp["before"] > 0.5 and dp["after"] < 0.2  # 5 groups of ~200 held-out rows

@@ -38,7 +38,7 @@ class DemographicParity(FairnessCheck):
 
     def default_conditions(self) -> list[Condition]:
         rule = " (the four-fifths rule)" if self.min_ratio == FOUR_FIFTHS else ""
-        return [Condition("ratio", "ge", self.min_ratio,
+        return [Condition("stable_ratio", "ge", self.min_ratio,
                           name=f"demographic parity ratio at least {self.min_ratio:g}{rule}")]
 
     def extra_metrics(self, audit: FairnessAudit) -> dict[str, Any]:

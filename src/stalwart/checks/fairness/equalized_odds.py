@@ -36,5 +36,5 @@ class EqualizedOdds(FairnessCheck):
         self.max_difference = max_difference
 
     def default_conditions(self) -> list[Condition]:
-        return [Condition("difference", "le", self.max_difference,
+        return [Condition("stable_difference", "le", self.max_difference,
                           name=f"equalized odds difference at most {self.max_difference:g}")]

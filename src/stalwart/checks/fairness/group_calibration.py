@@ -36,7 +36,7 @@ class GroupCalibration(FairnessCheck):
         self.max_gap = max_gap
 
     def default_conditions(self) -> list[Condition]:
-        return [Condition("difference", "le", self.max_gap, severity="warn",
+        return [Condition("stable_difference", "le", self.max_gap, severity="warn",
                           name=f"calibration gap between groups at most {self.max_gap:g}")]
 
     def missing_needs(self, ctx: CheckContext) -> list[str]:

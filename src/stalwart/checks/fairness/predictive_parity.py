@@ -35,5 +35,5 @@ class PredictiveParity(FairnessCheck):
         self.max_difference = max_difference
 
     def default_conditions(self) -> list[Condition]:
-        return [Condition("difference", "le", self.max_difference, severity="warn",
+        return [Condition("stable_difference", "le", self.max_difference, severity="warn",
                           name=f"predictive parity difference at most {self.max_difference:g}")]

@@ -162,9 +162,9 @@ class Counterfactuals:
                                      got=diagnosis[i][1], fix="relax the constraints named, "
                                      "or raise the budget (max_rounds, n_samples)")
         queries = []
+        originals = self._frame(Q).to_dict("records")
         for i in range(len(Q)):
-            common = {"index": _plain(frame.index[i]),
-                      "original": self._frame(Q[i][None, :]).to_dict("records")[0],
+            common = {"index": _plain(frame.index[i]), "original": originals[i],
                       "prediction": _plain(predictions[i]),
                       "probability": None if probas is None else float(probas[i].max()),
                       "target": targets[i].describe()}
@@ -269,7 +269,40 @@ class Counterfactuals:
 
         return search(space, Q, valid, donors, n=n, rngs=rngs,
                       n_neighbours=self.n_neighbours, n_samples=self.n_samples,
-                      max_rounds=self.max_rounds if max_rounds is None else max_rounds)
+                      max_rounds=self.max_rounds if max_rounds is None else max_rounds,
+                      margin=self._margin(space, targets))
+
+    def _margin(self, space: FeatureSpace, targets: list[Target]) -> Any:
+        """The score the greedy paths climb, positive on the target side: the log-odds of
+        the best target class against the best other class (classifiers with
+        ``predict_proba``), minus the distance to the interval (regressors); None without."""
+        model = self.model_
+        if model.task == "regression":
+            bounds = np.array([[-np.inf if t.interval[0] is None else t.interval[0],
+                                np.inf if t.interval[1] is None else t.interval[1]]
+                               for t in targets if t.interval is not None])
+
+            def value(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
+                v = np.asarray(model.predict(self._frame(Z, space)), dtype=float)
+                lo, hi = bounds[query, 0], bounds[query, 1]
+                inside = np.minimum(v - lo, hi - v)  # > 0 inside, < 0 outside
+                return np.where(np.isfinite(v), inside, -np.inf)
+
+            return value if len(bounds) == len(targets) else None
+        if not model.can("predict_proba") or model.classes_ is None:
+            return None
+        classes = list(model.classes_)
+        wanted = np.array([[c in t.classes for c in classes] for t in targets])
+
+        def log_odds(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
+            p = np.clip(np.asarray(model.predict_proba(self._frame(Z, space)), dtype=float),
+                        1e-12, 1.0)
+            w = wanted[query]
+            best_in = np.where(w, p, 0.0).max(axis=1)
+            best_out = np.where(~w, p, 0.0).max(axis=1)
+            return np.log(np.maximum(best_in, 1e-12)) - np.log(np.maximum(best_out, 1e-12))
+
+        return log_odds
 
     def _diagnose(self, Q: np.ndarray, targets: list[Target], rows: list[int],
                   spent: tuple[int, int], *, rngs: list[np.random.Generator],

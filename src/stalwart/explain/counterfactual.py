@@ -44,7 +44,7 @@ from .counterfactual_result import Change, Counterfactual, CounterfactualQuery, 
     CounterfactualResult
 from .counterfactual_search import search
 from .counterfactual_space import FeatureSpace
-from .counterfactual_target import Target, resolve_targets
+from .counterfactual_target import Target, margin_of, resolve_targets
 
 __all__ = ["Counterfactuals", "counterfactuals"]
 
@@ -270,39 +270,9 @@ class Counterfactuals:
         return search(space, Q, valid, donors, n=n, rngs=rngs,
                       n_neighbours=self.n_neighbours, n_samples=self.n_samples,
                       max_rounds=self.max_rounds if max_rounds is None else max_rounds,
-                      margin=self._margin(space, targets))
+                      margin=margin_of(self.model_, targets,
+                                       lambda Z: self._frame(Z, space)))
 
-    def _margin(self, space: FeatureSpace, targets: list[Target]) -> Any:
-        """The score the greedy paths climb, positive on the target side: the log-odds of
-        the best target class against the best other class (classifiers with
-        ``predict_proba``), minus the distance to the interval (regressors); None without."""
-        model = self.model_
-        if model.task == "regression":
-            bounds = np.array([[-np.inf if t.interval[0] is None else t.interval[0],
-                                np.inf if t.interval[1] is None else t.interval[1]]
-                               for t in targets if t.interval is not None])
-
-            def value(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
-                v = np.asarray(model.predict(self._frame(Z, space)), dtype=float)
-                lo, hi = bounds[query, 0], bounds[query, 1]
-                inside = np.minimum(v - lo, hi - v)  # > 0 inside, < 0 outside
-                return np.where(np.isfinite(v), inside, -np.inf)
-
-            return value if len(bounds) == len(targets) else None
-        if not model.can("predict_proba") or model.classes_ is None:
-            return None
-        classes = list(model.classes_)
-        wanted = np.array([[c in t.classes for c in classes] for t in targets])
-
-        def log_odds(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
-            p = np.clip(np.asarray(model.predict_proba(self._frame(Z, space)), dtype=float),
-                        1e-12, 1.0)
-            w = wanted[query]
-            best_in = np.where(w, p, 0.0).max(axis=1)
-            best_out = np.where(~w, p, 0.0).max(axis=1)
-            return np.log(np.maximum(best_in, 1e-12)) - np.log(np.maximum(best_out, 1e-12))
-
-        return log_odds
 
     def _diagnose(self, Q: np.ndarray, targets: list[Target], rows: list[int],
                   spent: tuple[int, int], *, rngs: list[np.random.Generator],

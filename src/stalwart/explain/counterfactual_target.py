@@ -16,12 +16,15 @@
 [['b', 'c'], ['a', 'b']]
 >>> Target(interval=(1.0, None)).holds(np.array([0.5, 3.0])).tolist()
 [False, True]
+>>> score = margin_of(m, resolve_targets(m, "c", np.array(["a"])), lambda Z: Z)
+>>> bool(score(np.array([[0.0], [3.0]]), np.array([0, 0]))[1] > 0)
+True
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +33,7 @@ import numpy as np
 from ..exceptions import ModelError, ParameterError
 from ..models import ModelAdapter
 
-__all__ = ["Target", "resolve_targets"]
+__all__ = ["Target", "margin_of", "resolve_targets"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,38 @@ def resolve_targets(model: ModelAdapter, target: Any,
                              fix="pass target=<a class label>, or None for any other class")
     picked = tuple(c for c in classes if (c.item() if hasattr(c, "item") else c) in wanted)
     return [Target(classes=picked)] * len(predictions)
+
+
+def margin_of(model: ModelAdapter, targets: list[Target],
+              decode: Callable[[np.ndarray], Any]) -> Callable[..., np.ndarray] | None:
+    """The score the search's greedy paths climb, positive on the target side, for encoded
+    candidates ``Z`` of query rows ``query``: the log-odds of the likeliest target class
+    against the likeliest other class (classifiers with ``predict_proba``), or how far
+    inside the interval the prediction lies (regressors); None for a classifier without
+    probabilities. ``decode`` turns ``Z`` into what the model takes."""
+    if model.task == "regression":
+        bounds = np.array([[-np.inf if t.interval[0] is None else t.interval[0],
+                            np.inf if t.interval[1] is None else t.interval[1]]
+                           for t in targets if t.interval is not None])
+        if len(bounds) != len(targets):
+            return None
+
+        def inside(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
+            v = np.asarray(model.predict(decode(Z)), dtype=float)
+            depth = np.minimum(v - bounds[query, 0], bounds[query, 1] - v)
+            return np.where(np.isfinite(v), depth, -np.inf)
+
+        return inside
+    if not model.can("predict_proba") or model.classes_ is None:
+        return None
+    classes = list(model.classes_)
+    wanted = np.array([[c in (t.classes or ()) for c in classes] for t in targets])
+
+    def log_odds(Z: np.ndarray, query: np.ndarray) -> np.ndarray:
+        p = np.asarray(model.predict_proba(decode(Z)), dtype=float)
+        w = wanted[query]
+        best_in = np.where(w, p, 0.0).max(axis=1)
+        best_out = np.where(~w, p, 0.0).max(axis=1)
+        return np.log(np.maximum(best_in, 1e-12)) - np.log(np.maximum(best_out, 1e-12))
+
+    return log_odds

@@ -14,6 +14,7 @@ __all__ = ["EXPLAIN_CHECKS", "explain_suite_run", "explainability_suite"]
 EXPLAIN_CHECKS: dict[str, str] = {
     "feature_importance": "feature_importance",
     "importance_stability": "importance_stability",
+    "counterfactual_feasibility": "counterfactual_feasibility",
 }
 
 

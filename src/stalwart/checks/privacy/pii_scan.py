@@ -72,7 +72,7 @@ class PiiScan(Check):
             "n_unscanned_columns": len(result.unscanned),
         }
         tables = []
-        if result.findings:
+        if result.findings and self.in_text:
             rows = tuple((f.column, f.detector, f.where, round(f.match_share, 4), f.n_matched,
                           f.n_occurrences, f.n_sampled, self._flagged(f), ", ".join(f.examples))
                          for f in result.findings[:_MAX_ROWS])
@@ -80,14 +80,23 @@ class PiiScan(Check):
                                 ("column", "detector", "where", "value share", "values",
                                  "matches", "sampled", "flagged", "masked examples"),
                                 rows, total_rows=len(result.findings)))
+        elif result.findings:  # whole values only: no 'where', no count of matches in text
+            rows = tuple((f.column, f.detector, round(f.match_share, 4), f.n_matched,
+                          f.n_sampled, self._flagged(f), ", ".join(f.examples))
+                         for f in result.findings[:_MAX_ROWS])
+            tables.append(Table("PII detector matches by column (examples masked)",
+                                ("column", "detector", "match share", "matched", "sampled",
+                                 "flagged", "masked examples"),
+                                rows, total_rows=len(result.findings)))
         if result.unscanned:
             tables.append(Table("Columns that could not be scanned", ("column", "reason"),
                                 tuple(result.unscanned[:_MAX_ROWS]),
                                 total_rows=len(result.unscanned)))
-        if best:
-            listed = ", ".join(f"{c} ({f.detector}{' in text' if f.where == 'text' else ''})"
-                               for c, f in list(best.items())[:5])
-            summary = f"{len(best)} of {result.n_columns_scanned} text columns hold PII: {listed}"
-        else:
-            summary = f"no PII found in {result.n_columns_scanned} scanned text columns"
-        return Evidence(metrics, summary, tuple(tables))
+        return Evidence(metrics, self.summary(best, result.n_columns_scanned), tuple(tables))
+
+    def summary(self, best: dict[str, PiiFinding], n_scanned: int) -> str:
+        if not best:
+            return f"no PII found in {n_scanned} scanned text columns"
+        listed = ", ".join(f"{c} ({f.detector}{' in text' if f.where == 'text' else ''})"
+                           for c, f in list(best.items())[:5])
+        return f"{len(best)} of {n_scanned} text columns hold PII: {listed}"

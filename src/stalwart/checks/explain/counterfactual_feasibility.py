@@ -15,6 +15,20 @@ counterfactual; the default condition warns below ``min_feasible_share`` (0.9). 
 evidence lists the infeasible rows with the constraint families that block them
 (``blocked_by``), and the mean changed features and scaled L1 distance of the nearest
 counterfactual of each feasible row.
+
+>>> import numpy as np, pandas as pd
+>>> from sklearn.tree import DecisionTreeClassifier
+>>> from stalwart import Suite
+>>> rng = np.random.default_rng(0)
+>>> X = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+>>> model = DecisionTreeClassifier(max_depth=1).fit(X, (X["a"] > 0).astype(int))
+>>> def run(**options):
+...     check = CounterfactualFeasibility(max_rows=10, **options)
+...     return Suite("s", [check]).run(X, model=model, reference=X).results[0]
+>>> run().metrics["feasible_share"], run(immutable=["a"]).metrics["feasible_share"]
+(1.0, 0.0)
+>>> run(immutable=["a"]).status.value
+'warn'
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ stratified by cell keeps every group's size fixed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ import pandas as pd
 
 from ..exceptions import DataError, ParameterError
 from ..slicing import bin_column
+from ..slicing.frame import group_frame
 
 __all__ = ["Grouping", "SensitiveGroups", "sensitive_frame", "sensitive_groups"]
 
@@ -78,25 +78,7 @@ class SensitiveGroups:
 
 def sensitive_frame(sensitive: Any, n_rows: int) -> pd.DataFrame:
     """The sensitive columns as a DataFrame of ``n_rows`` rows, or a clear error."""
-    if isinstance(sensitive, pd.DataFrame):
-        frame = sensitive
-    elif isinstance(sensitive, pd.Series):
-        frame = sensitive.to_frame(name=sensitive.name if sensitive.name is not None
-                                   else "sensitive")
-    elif isinstance(sensitive, Mapping):
-        frame = pd.DataFrame(dict(sensitive))
-    else:
-        arr = np.asarray(sensitive, dtype=object)
-        if arr.ndim != 1:
-            raise DataError("sensitive", expected="a Series, DataFrame, dict of columns or 1-D "
-                            "array", got=f"an array of shape {arr.shape}",
-                            fix="pass a DataFrame for several sensitive columns")
-        frame = pd.DataFrame({"sensitive": arr})
-    if frame.shape[1] == 0 or len(frame) != n_rows:
-        raise DataError("sensitive", expected=f"at least one column with {n_rows} rows (one "
-                        "per label)", got=f"{frame.shape[1]} columns of {len(frame)} rows",
-                        fix="pass the sensitive columns of the same rows as y_true")
-    frame = frame.reset_index(drop=True)
+    frame = group_frame(sensitive, n_rows, name="sensitive", default="sensitive")
     frame.columns = [str(c) for c in frame.columns]
     if frame.columns.duplicated().any():
         raise DataError("sensitive", expected="distinct column names",

@@ -33,7 +33,7 @@ from .._json import jsonable
 from ..exceptions import DataError, ParameterError
 from .binning import bin_column
 
-__all__ = ["GroupMetrics", "SliceMetrics", "metric_frame"]
+__all__ = ["GroupMetrics", "SliceMetrics", "group_frame", "metric_frame"]
 
 
 @dataclass(frozen=True)
@@ -82,24 +82,28 @@ class SliceMetrics:
                          "chart": self.chart()})
 
 
-def _as_frame(by: Any, n_rows: int) -> pd.DataFrame:
+def group_frame(by: Any, n_rows: int, *, name: str = "by",
+                default: str = "group") -> pd.DataFrame:
+    """The grouping columns ``by`` (a DataFrame, Series, mapping of columns or 1-D array) as
+    a DataFrame of ``n_rows`` rows with a fresh index, or a :class:`DataError` that names
+    the argument ``name``; an unnamed Series or array becomes the column ``default``."""
     if isinstance(by, pd.DataFrame):
         frame = by
     elif isinstance(by, pd.Series):
-        frame = by.to_frame(name=by.name if by.name is not None else "group")
+        frame = by.to_frame(name=by.name if by.name is not None else default)
     elif isinstance(by, Mapping):
         frame = pd.DataFrame(dict(by))
     else:
-        arr = np.asarray(by)
+        arr = np.asarray(by, dtype=object)
         if arr.ndim != 1:
-            raise ParameterError("by", expected="a Series, DataFrame, dict of columns or 1-D "
-                                 "array", got=f"an array of shape {arr.shape}",
-                                 fix="pass a DataFrame to group by several columns")
-        frame = pd.DataFrame({"group": arr})
+            raise DataError(name, expected="a Series, DataFrame, dict of columns or 1-D "
+                            "array", got=f"an array of shape {arr.shape}",
+                            fix="pass a DataFrame to group by several columns")
+        frame = pd.DataFrame({default: np.asarray(by)})
     if frame.shape[1] == 0 or len(frame) != n_rows:
-        raise DataError("by", expected=f"at least one column with {n_rows} rows (one per "
+        raise DataError(name, expected=f"at least one column with {n_rows} rows (one per "
                         "label)", got=f"{frame.shape[1]} columns of {len(frame)} rows",
-                        fix="pass grouping columns aligned with y_true")
+                        fix="pass grouping columns aligned with the labels (same rows)")
     return frame.reset_index(drop=True)
 
 
@@ -167,7 +171,7 @@ def metric_frame(y_true: Any, y_pred: Any, *, by: Any,
         gib = {m: bool(greater_is_better.get(m, True)) for m in funcs}
     else:
         gib = {m: bool(greater_is_better) for m in funcs}
-    frame = _as_frame(by, yt.size)
+    frame = group_frame(by, yt.size)
     binned = [bin_column(frame[c], n_bins=n_bins, max_categories=max_categories, name=str(c))
               for c in frame.columns]
     codes = np.column_stack([b.codes for b in binned])

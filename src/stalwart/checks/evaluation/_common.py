@@ -8,6 +8,7 @@ above ``ctx.max_rows_for_model_checks`` rows a seeded sample is used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from ...data import Dataset
 from ...exceptions import DataError
 from ..check import CheckContext
 
-__all__ = ["ModelOutputs", "model_outputs", "features_of"]
+__all__ = ["ModelOutputs", "features_of", "model_features", "model_outputs"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,12 @@ class ModelOutputs:
 
 def features_of(ctx: CheckContext, data: Dataset) -> list[str]:
     """The model's input columns when it names them, else the data's feature columns."""
-    names = getattr(ctx.model, "feature_names", None)
+    return model_features(ctx.model, data)
+
+
+def model_features(model: Any, data: Dataset) -> list[str]:
+    """The input columns of ``model`` (a model adapter) in ``data``, or a clear error."""
+    names = getattr(model, "feature_names", None)
     if names:
         missing = [c for c in names if c not in data.frame.columns]
         if missing:

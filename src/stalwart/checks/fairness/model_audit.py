@@ -29,6 +29,7 @@ from ...fairness import CONSTRAINTS, GroupThresholdOptimizer, fairness_audit, mi
 from ...models import wrap
 from ...slicing import bin_column
 from ..check import CheckContext
+from ..evaluation._common import model_features
 from ..result import SuiteResult
 from ._base import _pos_label, audit_cache_key
 from .report import FairnessReport
@@ -37,16 +38,6 @@ from .suite import FAIRNESS_CHECKS, fairness_suite
 __all__ = ["audit_model"]
 
 
-def _features(model: Any, data: Dataset) -> list[str]:
-    names = getattr(model, "feature_names", None)
-    if names:
-        missing = [c for c in names if c not in data.frame.columns]
-        if missing:
-            raise DataError("model input columns", expected=f"columns {list(names)[:10]}",
-                            got=f"missing {missing[:10]}",
-                            fix="pass data with every column the model was trained on")
-        return list(names)
-    return list(data.features)
 
 
 def _audit_groups(groups: Any) -> Any:
@@ -95,7 +86,7 @@ def audit_model(data: Any, *, model: Any, target: str, sensitive: Sequence[str] 
     if len(frame) == 0:
         raise DataError(f"target {target!r}", expected="labelled rows", got="no label",
                         fix="pass data whose target is filled in")
-    X = frame[_features(adapter, ds)]
+    X = frame[model_features(adapter, ds)]
     y = frame[target].to_numpy()
     pred = np.asarray(adapter.predict(X))
     classes = None if adapter.classes_ is None else list(adapter.classes_)

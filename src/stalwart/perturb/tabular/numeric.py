@@ -86,9 +86,14 @@ class GaussianNoise(_SpreadPerturbation):
         self.constraints, self.respect_constraints = constraints, respect_constraints
         self.severity, self.random_state = severity, random_state
 
+    def _learn(self, frame: pd.DataFrame) -> None:
+        super()._learn(frame)
+        if self.scale is not None:
+            _positive("scale", self.scale)
+        self._level("share", self.share, (1.0,) * 5)
+
     def _perturb(self, col: Any, s: pd.Series, rng: np.random.Generator) -> Any:
-        level = self.LEVELS[self.severity - 1] if self.scale is None \
-            else _positive("scale", self.scale)
+        level = self.LEVELS[self.severity - 1] if self.scale is None else float(self.scale)
         sd = level * self.spread_[col]
         x = self._numeric(s)
         rows = self._rows(len(x), rng) & np.isfinite(x)
@@ -117,6 +122,7 @@ class Scaling(_SpreadPerturbation):
     def _learn(self, frame: pd.DataFrame) -> None:
         if self.factor is not None:
             _positive("factor", self.factor)
+        self._level("share", self.share, (1.0,) * 5)
 
     def _perturb(self, col: Any, s: pd.Series, rng: np.random.Generator) -> Any:
         factor = self.LEVELS[self.severity - 1] if self.factor is None else float(self.factor)
@@ -141,9 +147,14 @@ class Outliers(_SpreadPerturbation):
         self.constraints, self.respect_constraints = constraints, respect_constraints
         self.severity, self.random_state = severity, random_state
 
+    def _learn(self, frame: pd.DataFrame) -> None:
+        super()._learn(frame)
+        _positive("distance", self.distance)
+        self._level("share", self.share, self.LEVELS)
+
     def _perturb(self, col: Any, s: pd.Series, rng: np.random.Generator) -> Any:
         share = self._level("share", self.share, self.LEVELS)
-        distance = _positive("distance", self.distance)
+        distance = float(self.distance)
         x = self._numeric(s)
         rows = rng.random(len(x)) < share
         upper = rng.random(len(x)) < 0.5

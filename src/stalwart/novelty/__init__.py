@@ -20,6 +20,7 @@ from .gmm import GMMNovelty
 from .isolation_forest import IsolationForestNovelty
 from .knn import KNNNovelty
 from .mahalanobis import MahalanobisNovelty
+from .ood import OOD_METHODS, OODEvaluation, evaluate_ood, ood_evaluation, ood_scores
 from .pipeline_path import PipelinePathNovelty
 from .registry import NOVELTY_DETECTORS
 from .result import NoveltyResult
@@ -36,6 +37,8 @@ __all__ = [
     "MiniLMEmbedder",
     "NOVELTY_DETECTORS",
     "NoveltyResult",
+    "OODEvaluation",
+    "OOD_METHODS",
     "OOVNovelty",
     "PipelinePathNovelty",
     "TextEmbeddingNovelty",
@@ -43,6 +46,9 @@ __all__ = [
     "TfidfSVDEmbedder",
     "conformal_p_values",
     "conformal_threshold",
+    "evaluate_ood",
     "min_calibration_size",
     "minilm_available",
+    "ood_evaluation",
+    "ood_scores",
 ]

@@ -24,7 +24,8 @@ mode during the attack and restored after; its parameters' ``.grad`` are not tou
 The result holds the adversarial inputs (``X_adv``, same shape as ``X``), the success rate
 (untargeted: share of rows the model classified correctly that it now gets wrong;
 targeted: share of rows not already predicted as their target that now are), the
-clean and robust accuracy, per-row perturbation norms and the number of gradient
+clean and robust accuracy, the median perturbation of the successes (as in
+:class:`~stalwart.perturb.attacks.result.AttackResult`), per-row perturbation norms and the number of gradient
 computations (one forward and backward pass over the batch each) and ``loss_history``,
 the mean loss per row at the start and after each step.
 
@@ -97,13 +98,13 @@ class GradientAttackResult:
         return self.params.get("robust_accuracy")
 
     def to_dict(self) -> dict[str, Any]:
-        norms = self.perturbation_norms
+        norms, won = self.perturbation_norms, self.perturbation_norms[self.success]
         return jsonable({
             "schema_version": self.schema_version, "method": self.method, "norm": self.norm,
             "eps": self.eps, "targeted": self.targeted, "n_rows": self.n_rows,
             "n_attacked": int(self.attacked.sum()), "success_rate": self.success_rate,
             "clean_accuracy": self.clean_accuracy, "robust_accuracy": self.robust_accuracy,
-            "median_perturbation": float(np.median(norms)) if norms.size else None,
+            "median_perturbation": float(np.median(won)) if won.size else None,
             "max_perturbation": float(norms.max()) if norms.size else None,
             "gradient_calls": self.gradient_calls,
             "zero_gradient_rows": self.zero_gradient_rows,

@@ -4,7 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import stalwart.perturb.tabular  # noqa: F401  (registers the tabular perturbations)
+import stalwart.perturb.tabular
+
+#: importing the subpackage registers the tabular perturbations
+REGISTERED = stalwart.perturb.tabular.__all__
 
 
 def mixed(n: int = 400, seed: int = 0) -> pd.DataFrame:

@@ -99,7 +99,6 @@ class TabularPerturbation(Perturbation):
             raise ParameterError("respect_constraints", expected="True or False",
                                  got=repr(self.respect_constraints),
                                  fix="pass respect_constraints=False to break constraints")
-        self.numpy_in_ = not isinstance(X, pd.DataFrame)
         self.columns_in_ = list(frame.columns)
         self.kinds_ = {spec.name: spec.kind.value for spec in Schema.infer(frame)}
         self.selected_ = self._select(frame)
@@ -156,9 +155,7 @@ class TabularPerturbation(Perturbation):
             frame[col] = new
             notes.append(PerturbationNote(str(col), True, detail=detail))
         self.notes_ = notes
-        if self.numpy_in_:
-            return frame.to_numpy()
-        return frame
+        return frame if isinstance(X, pd.DataFrame) else frame.to_numpy()
 
     def _begin(self, frame: pd.DataFrame, rng: np.random.Generator) -> None:
         """Draws shared by every column of one call (default: none)."""

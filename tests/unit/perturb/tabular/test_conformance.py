@@ -70,3 +70,25 @@ def test_numpy_in_numpy_out_and_misuse(name):
         p.fit(X[:, 0])
     out2 = make_pipeline(cls(severity=5, random_state=0)).fit_transform(X)
     assert out2.shape == X.shape
+
+
+def test_output_type_follows_the_transform_input_and_columns_option():
+    from stalwart.perturb.tabular import GaussianNoise
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    p = GaussianNoise(columns=[1], severity=5, random_state=0).fit(X)
+    out = p.transform(pd.DataFrame(X))
+    assert isinstance(out, pd.DataFrame) and p.applied() == ["1"]
+    np.testing.assert_array_equal(out[0], X[:, 0])
+    assert p.notes_[0].reason == "not selected (columns=[1])"
+    assert isinstance(p.transform(X), np.ndarray)
+    one = GaussianNoise(columns="height", random_state=0).fit(mixed(20))
+    one.transform(mixed(20))
+    assert one.applied() == ["height"]
+
+
+@pytest.mark.parametrize("columns", [[], {"height"}, ["nope"]])
+def test_bad_columns_option(columns):
+    from stalwart.exceptions import ParameterError
+    from stalwart.perturb.tabular import MissingValues
+    with pytest.raises(ParameterError, match="columns"):
+        MissingValues(columns=columns).fit(mixed(20))

@@ -34,8 +34,9 @@ def test_honest_model_passes_both_checks(honest):
     result = explain_suite_run(test, model=model, target="y", reference=train,
                                options={"feature_importance": {"forbidden": ["customer_id"],
                                                                "top_k": 3}})
-    fi, st = result.results
+    fi, st, cf = result.results
     assert fi.status is Status.PASS and st.status is Status.PASS, (fi.summary, st.summary)
+    assert cf.check == "counterfactual_feasibility" and cf.status is not Status.ERROR
     assert fi.metrics["n_forbidden_in_top_k"] == 0 and fi.metrics["n_important"] >= 3
     assert fi.tables[0].rows[0][1] == "a" and fi.charts[0].data["labels"][:3] == ["a", "b", "c"]
     assert 0 < fi.metrics["top_share"] < 0.8
@@ -77,8 +78,8 @@ def test_needs_skip_and_names_are_checked(honest):
     assert r.status is Status.SKIP
     with pytest.raises(ParameterError):
         explainability_suite(checks=["nope"])
-    assert [c.name for c in explainability_suite().checks] == ["feature_importance",
-                                                               "importance_stability"]
+    assert [c.name for c in explainability_suite().checks] == [
+        "feature_importance", "importance_stability", "counterfactual_feasibility"]
 
 
 def test_deterministic(honest):

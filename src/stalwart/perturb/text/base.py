@@ -56,7 +56,9 @@ def as_texts(X: Any, *, what: str = "texts") -> tuple[list[Any], Callable[[list[
         values = X.tolist()
 
         def rebuild(out: list[Any]) -> Any:
-            dtype = X.dtype if isinstance(X.dtype, pd.StringDtype) else object
+            # a string dtype is kept (its missing marker too); a categorical is not: new
+            # strings are not among its categories
+            dtype = X.dtype if pd.api.types.is_string_dtype(X.dtype) else object
             return pd.Series(out, index=X.index, name=X.name, dtype=dtype)
     elif isinstance(X, np.ndarray):
         if X.ndim != 1:

@@ -2,7 +2,8 @@
 
 It runs, on held-out data with the training data as reference, the model evaluation
 checks (performance against a baseline, calibration, slices, weak segments, conformal
-coverage), the group fairness checks, the explainability checks and the privacy checks of
+coverage), the group fairness checks, feature importance and recourse (a feasible
+counterfactual for the rows the model turns down), and the privacy checks of
 the model and its inputs (PII in the evaluation data, membership inference). Each check
 skips, saying what it needs, when its inputs are missing: the fairness checks without
 sensitive columns in the schema, membership inference without the training data. One result,
@@ -39,6 +40,7 @@ PREDEPLOYMENT_CHECKS: dict[str, str] = {
     "predictive_parity": "fairness.predictive_parity",
     "group_calibration": "fairness.group_calibration",
     "feature_importance": "explain.feature_importance",
+    "counterfactual_feasibility": "explain.counterfactual_feasibility",
     "pii_scan": "privacy.pii_scan",
     "membership_inference": "privacy.membership_inference",
 }

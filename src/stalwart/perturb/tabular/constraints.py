@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...data.schema import Schema
 from ...exceptions import ParameterError
 
 __all__ = ["Constraints"]
@@ -99,18 +100,14 @@ class Constraints:
                 raise ParameterError("constraints", expected="keys ranges, integer, immutable",
                                      got=f"unknown keys {unknown}", fix="remove them")
             return cls(**value)
-        try:  # a Schema
-            from ...data.schema import Schema
-            if isinstance(value, Schema):
-                return cls.from_schema(value)
-        except ImportError:  # pragma: no cover - data is part of the package
-            pass
+        if isinstance(value, Schema):
+            return cls.from_schema(value)
         raise ParameterError("constraints", expected="None, a Constraints, a dict or a Schema",
                              got=type(value).__name__, fix="pass Constraints(ranges=..., "
                              "integer=..., immutable=...)")
 
     @classmethod
-    def from_schema(cls, schema: Any, *, immutable: Sequence[Any] = ()) -> Constraints:
+    def from_schema(cls, schema: Schema, *, immutable: Sequence[Any] = ()) -> Constraints:
         """The ranges (declared ``min``/``max``) and integer columns of a Schema; an open
         side of a range is unbounded."""
         ranges = {c.name: (-math.inf if c.min is None else c.min,

@@ -171,7 +171,7 @@ def render(run: Mapping[str, Any]) -> str:
         lines += ["", f"SHAP: {cfg['queries']} query rows against a 100-row background, "
                   "the algorithm stalwart's `auto` picks, called the same way directly. "
                   "Permutation importance: the test rows, 10 repeats, seed 0 (stalwart's "
-                  "also computes bootstrap intervals)."]
+                  "also computes a t interval over the repeats)."]
     for note in run.get("notes", []):
         lines += ["", note]
     lines.append(END)

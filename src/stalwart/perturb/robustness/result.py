@@ -147,9 +147,12 @@ class StressResult:
 
     def worst_features(self) -> dict[str, FeatureImpact]:
         """Per perturbation run column by column, the column that hurts most (largest drop,
-        or flip rate without labels) over all severities."""
+        or flip rate without labels) over all severities. Columns on which the model raised
+        are not ranked (they are in ``features`` with their error)."""
         out: dict[str, FeatureImpact] = {}
         for f in self.features:
+            if f.error is not None:
+                continue
             best = out.get(f.perturbation)
             if best is None or f.harm > best.harm:
                 out[f.perturbation] = f

@@ -13,7 +13,10 @@ for probabilities), and the outputs are compared with the model's outputs on the
 
 With ``per_feature`` each tabular perturbation is also applied to one column at a time (the
 perturbed column substituted into the clean table, all columns stacked into one model call),
-which shows the column whose corruption costs most: the worst case per feature.
+which shows the column whose corruption costs most: the worst case per feature. Where the
+model raises on the whole perturbed table (missing values fed to a model without an imputer)
+the columns are not tried one by one: the cell's error says what to fix. Where the model
+takes each column's change but not the stacked batch, each column gets its own call.
 
 Each cell has its own seed derived from ``random_state`` and the perturbation's name, so the
 result does not depend on ``n_jobs`` or on the order of ``perturbations``.
@@ -122,7 +125,7 @@ def stress_test(model: Any, X: Any, y: Any = None, *, perturbations: Any = None,
         cell = _cell(pert, severity, out, clean, labels, scorer, clean_score, notes, applied)
         impacts: list[FeatureImpact] = []
         calls = out.calls
-        if pert.name in by_feature:
+        if pert.name in by_feature and cell.error is None:  # a crash is not ranked by column
             impacts, more = _features(adapter, X, Xp, pert.name, severity, clean, labels,
                                       scorer, clean_score)
             calls += more
@@ -271,7 +274,9 @@ def _warnings(cells: tuple[StressCell, ...], templates: list[Perturbation],
             reasons = sorted({n["reason"] for c in mine for n in c.notes if n["reason"]})
             out.append(f"{t.name} changed nothing at any severity"
                        + (f": {'; '.join(reasons)[:200]}" if reasons else ""))
-        for c in mine:
-            if c.error:
-                out.append(f"the model raised on {t.name} at severity {c.severity}: {c.error}")
+        failed = [c for c in mine if c.error]
+        if failed:
+            levels = ", ".join(str(c.severity) for c in failed)
+            out.append(f"the model raised on {t.name} at severity {levels} (no per-column "
+                       f"impact there): {failed[0].error.splitlines()[0][:160]}")
     return tuple(out)

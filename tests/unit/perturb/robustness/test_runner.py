@@ -149,12 +149,29 @@ def test_model_raising_is_a_finding_not_a_crash(problem):
     r = stress_test(model, X, y, perturbations=[Texty()], severities=(1,))
     cell = r.cell("texty_t", 1)
     assert cell.score is None and cell.error and "ValueError" in cell.error
-    assert any("raised on texty_t" in w for w in r.warnings)
+    assert "the model raised on texty_t at severity 1 (no per-column impact there): ValueError" \
+        in " ".join(r.warnings)
+    assert r.features == () and r.worst_features() == {}  # a crash is not ranked by column
+
+
+def test_batch_failure_falls_back_to_one_call_per_column(problem):
+    model, X, y = problem
+    from stalwart.models import wrap
+
+    def small_batches_only(rows):
+        if len(rows) > len(X):
+            raise MemoryError("batch too large")
+        return model.predict(rows)
+
+    picky = wrap(small_batches_only, task="classification", classes=[0, 1])
+    r = stress_test(picky, X, y, perturbations=[Offset(columns=["a", "b"])], severities=(2,))
     by_col = {f.feature: f for f in r.features}
-    assert by_col["b"].error and by_col["b"].score is None  # the batch fell back per column
-    pred = model.predict(X.assign(a=X["a"] + 0.01))
-    assert by_col["a"].score == pytest.approx(accuracy_score(y, pred))
-    assert r.worst_features()["texty_t"].feature == "a"  # an error never ranks as the worst
+    assert set(by_col) == {"a", "b"} and all(f.error is None for f in by_col.values())
+    for col in "ab":
+        pred = model.predict(X.assign(**{col: X[col] + 2.0}))
+        assert by_col[col].score == pytest.approx(accuracy_score(y, pred))
+    # clean 1 + cell 1 + the failed batch 1 + one per column 2
+    assert r.n_model_calls == 5
 
 
 def test_nothing_applied_is_said_and_left_out_of_curves(problem):

@@ -3,6 +3,12 @@ transformer with a severity, a seed and a report of what it changed."""
 
 from .base import (KINDS, PERTURBATIONS, SEVERITIES, Perturbation, PerturbationNote,
                    register_perturbation)
+from .tabular import (UNIT_MAPS, Constraints, FeatureDropout, GaussianNoise, MissingValues,
+                      Outliers, Rounding, Scaling, SwapCategories, TypeCorruption, UnitChange,
+                      UnseenCategory)
 
-__all__ = ["KINDS", "PERTURBATIONS", "Perturbation", "PerturbationNote", "SEVERITIES",
-           "register_perturbation"]
+__all__ = ["Constraints", "FeatureDropout", "GaussianNoise", "KINDS",
+           "MissingValues", "Outliers", "PERTURBATIONS", "Perturbation",
+           "PerturbationNote", "Rounding", "SEVERITIES", "Scaling",
+           "SwapCategories", "TypeCorruption", "UNIT_MAPS", "UnitChange",
+           "UnseenCategory", "register_perturbation"]

@@ -30,7 +30,7 @@ the constraints; only mutable numeric features are probed.
 >>> x = np.array([1.0, 0.0])
 >>> oracle = RowOracle(model, label_index=1, budget=300)
 >>> adv = DecisionAttack(random_state=0).run_row(oracle, space, x, X[X[:, 0] < 0])
->>> model.adapter.predict(adv[None]).tolist(), oracle.left, abs(adv[0]) < 0.2
+>>> model.adapter.predict(adv[None]).tolist(), oracle.left, bool(abs(adv[0]) < 0.2)
 ([False], 0, True)
 """
 

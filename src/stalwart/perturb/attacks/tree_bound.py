@@ -87,9 +87,18 @@ def _boxes(tree: Any, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return leaves, lo[leaves], hi[leaves]
 
 
+def _ulp32(v: np.ndarray) -> np.ndarray:
+    """One float32 step at ``v`` (trees compare float32 inputs with their thresholds)."""
+    finite = np.isfinite(v)
+    return np.where(finite, np.spacing(np.abs(np.where(finite, v, 0.0)).astype(np.float32))
+                    .astype(float), 0.0)
+
+
 def _distance(X: np.ndarray, lo: np.ndarray, hi: np.ndarray, scale: np.ndarray,
               frozen: np.ndarray) -> np.ndarray:
-    """(rows, leaves) L-inf distance in scaled units from each row to each leaf box."""
+    """(rows, leaves) L-inf distance in scaled units from each row to each leaf box, each
+    box widened by one float32 step so that rounding can never make the bound too high."""
+    lo, hi = lo - 2 * _ulp32(lo), hi + 2 * _ulp32(hi)
     below = (lo[None] - X[:, None]) / scale
     above = (X[:, None] - hi[None]) / scale
     gap = np.maximum(np.maximum(below, above), 0.0)
@@ -112,13 +121,13 @@ def _estimator(model: Any) -> Any:
     return inner
 
 
-def _ensemble_terms(est: Any, X: Any) -> tuple[list[tuple[Any, np.ndarray]], np.ndarray,
-                                               float]:
+def _ensemble_terms(est: Any, X: Any, Xa: np.ndarray
+                    ) -> tuple[list[tuple[Any, np.ndarray]], np.ndarray, float]:
     """Per tree its leaf values (on the score), the per-row base and the threshold."""
     if type(est).__name__ == "GradientBoostingClassifier":
         trees = [(t, est.learning_rate * t.tree_.value[:, 0, 0]) for t in est.estimators_[:, 0]]
-        leaves = est.apply(X)[:, :, 0].astype(int)
-        current = sum(v[leaves[:, i]] for i, (_, v) in enumerate(trees))
+        X32 = Xa.astype(np.float32)  # the inner trees were fitted on plain arrays
+        current = sum(v[t.apply(X32)] for t, v in trees)
         return trees, est.decision_function(X) - current, 0.0
     n = len(est.estimators_)
     trees = []
@@ -130,7 +139,7 @@ def _ensemble_terms(est: Any, X: Any) -> tuple[list[tuple[Any, np.ndarray]], np.
 
 def _ensemble_bound(est: Any, X: np.ndarray, inp: Any, scale: np.ndarray,
                     frozen: np.ndarray) -> np.ndarray:
-    trees, base, thr = _ensemble_terms(est, inp)
+    trees, base, thr = _ensemble_terms(est, inp, X)
     positive = est.predict(inp) == est.classes_[1]
     R, D = [], []
     for tree, value in trees:
@@ -165,11 +174,15 @@ def _tree_bound(est: Any, X: np.ndarray, inp: Any, scale: np.ndarray, frozen: np
     dist = np.where(other, dist, np.inf)
     best = np.argmin(dist, axis=1)
     bound = dist[np.arange(len(X)), best]
-    # the nearest point of the nearest box; an open lower face is stepped just inside
+    # the nearest point of the nearest box, as float32 values the tree sends into it: at
+    # most the closed upper face, strictly above the open lower face
     w_lo, w_hi = lo[best], hi[best]
-    witness = np.clip(X, w_lo, w_hi)
-    on_open = np.isfinite(w_lo) & (witness <= w_lo)
-    witness = np.where(on_open, np.nextafter(w_lo, np.inf), witness)
+    witness = np.clip(X, w_lo, w_hi).astype(np.float32)
+    over = witness.astype(float) > w_hi
+    witness = np.where(over, np.nextafter(witness, np.float32(-np.inf)), witness)
+    under = np.isfinite(w_lo) & (witness.astype(float) <= w_lo)
+    witness = np.where(under, np.nextafter(witness, np.float32(np.inf)), witness)
+    witness = np.where((X >= w_lo) & (X <= w_hi) & ~under, X, witness.astype(float))
     return bound, witness
 
 

@@ -1,0 +1,84 @@
+"""The tree lower bound: exact on one tree (a witness at that distance flips it), sound on
+forests and boosting (never above what an L-inf attack finds), clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.ensemble import (ExtraTreesClassifier, GradientBoostingClassifier,
+                              RandomForestClassifier)
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
+
+from stalwart.exceptions import ModelError
+from stalwart.perturb.attacks import AttackSpace, attack, tree_lower_bound
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    X = X.iloc[:, :8]
+    return X, y
+
+
+def test_single_tree_bound_is_exact_with_a_witness(data):
+    X, y = data
+    tree = DecisionTreeClassifier(max_depth=4, random_state=0).fit(X, y)
+    result = tree_lower_bound(tree, X.iloc[:40], reference=X)
+    assert result.exact and result.n_trees == 1
+    scale = AttackSpace.learn(X).scale
+    witness = pd.DataFrame(result.witness, columns=X.columns)
+    assert (tree.predict(witness) != tree.predict(X.iloc[:40])).all()
+    dist = (np.abs(result.witness - X.iloc[:40].to_numpy()) / scale).max(axis=1)
+    np.testing.assert_allclose(dist, result.bound, rtol=0, atol=1e-5)
+    # brute force: no point of any other-class leaf box is closer (random points in boxes)
+    att = attack(tree, X.iloc[:40], tree.predict(X.iloc[:40]), norm="linf", budget=100,
+                 reference=X, random_state=0)
+    sizes = np.array([s if s is not None else np.inf for s in att.size])
+    assert (result.bound <= sizes + 1e-9).all()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: GradientBoostingClassifier(n_estimators=30, max_depth=2, random_state=0),
+    lambda: RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0),
+    lambda: ExtraTreesClassifier(n_estimators=8, max_depth=4, random_state=0)])
+def test_ensemble_bound_is_below_every_attack(data, make):
+    X, y = data
+    model = make().fit(X, y)
+    rows = X.iloc[::40]
+    labels = model.predict(rows)
+    bound = tree_lower_bound(model, rows, reference=X)
+    assert not bound.exact and np.isfinite(bound.bound).all()
+    assert (bound.bound > 0).mean() > 0.5  # it says something on most rows
+    for method in ("decision", "score"):
+        att = attack(model, rows, labels, method=method, norm="linf", budget=150,
+                     reference=X, random_state=0)
+        sizes = np.array([s if s is not None else np.inf for s in att.size])
+        assert att.success_rate == 1.0
+        assert (bound.bound <= sizes + 1e-9).all()
+        # and the bound is not vacuous: within a factor of the attacks' sizes overall
+        assert np.median(bound.bound / sizes) > 0.2
+
+
+def test_immutable_features_only_raise_the_bound(data):
+    X, y = data
+    model = GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0).fit(X, y)
+    free = tree_lower_bound(model, X.iloc[:30], reference=X)
+    held = tree_lower_bound(model, X.iloc[:30], reference=X,
+                            constraints={"immutable": list(X.columns[:4])})
+    assert (held.bound >= free.bound - 1e-12).all() and (held.bound > free.bound).any()
+
+
+def test_bound_refuses_models_it_cannot_read(data):
+    X, y = data
+    with pytest.raises(ModelError, match="DecisionTreeClassifier"):
+        tree_lower_bound(LogisticRegression(max_iter=3000).fit(X, y), X)
+    three = np.arange(len(y)) % 3
+    with pytest.raises(ModelError, match="binary"):
+        tree_lower_bound(RandomForestClassifier(n_estimators=3, random_state=0)
+                         .fit(X, three), X)
+    d = tree_lower_bound(DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y),
+                         X.iloc[:3]).to_dict()
+    assert d["kind"] == "tree_lower_bound" and d["norm"] == "linf" and len(d["bound"]) == 3

@@ -8,7 +8,9 @@ at prediction time too). Augmentation needs the perturbed copies *appended*:
 ``copies`` perturbed copies per perturbation (each copy with its own seed drawn from
 ``random_state``), with ``y`` repeated alongside; train on that, and predict as usual.
 
-Rows come back as the input's type (a DataFrame, an array, a list of texts). A
+Rows come back as the input's type (a DataFrame, an array, a list of texts), stacked by
+pandas or numpy: a column whose copies gained missing values or a new type takes the
+common dtype (an integer column with injected NaN becomes float). A
 perturbation that changed nothing (every note says it did not apply, such as a text
 perturbation on numbers) is a :class:`~stalwart.exceptions.ParameterError` quoting its
 notes: appending unchanged copies would only duplicate the data.
@@ -50,7 +52,8 @@ def augment(X: Any, y: Any, perturbations: Sequence[Any], *, copies: int = 1,
                                                                       int(copies)))
     parts, n = [X], len(labels)
     for p, row_seeds in zip(perturbations, seeds, strict=True):
-        if not callable(getattr(p, "transform", None)) or not hasattr(p, "get_params"):
+        if isinstance(p, type) or not callable(getattr(p, "transform", None)) \
+                or not hasattr(p, "get_params"):
             raise ParameterError("perturbations", expected="stalwart perturbations "
                                  "(scikit-learn transformers)", got=type(p).__name__,
                                  fix="pass perturbation objects, not classes or names")

@@ -136,8 +136,9 @@ class ImagePerturbation(Perturbation):
     def _transform(self, X: Any) -> np.ndarray:
         X = check_images(X)
         if tuple(X.shape[1:]) != self.image_shape_:
+            seen = ", ".join(map(str, self.image_shape_))
             raise DataError(f"images for {type(self).__name__}.transform",
-                            expected=f"the shape seen in fit, (N, {', '.join(map(str, self.image_shape_))})",
+                            expected=f"the shape seen in fit, (N, {seen})",
                             got=f"shape {X.shape}",
                             fix="fit on images of the shape you transform")
         x = as_float(X)

@@ -18,9 +18,11 @@ in ``warnings``, and the mean runs over the others.
 
 Both models see the same corrupted images: each (corruption, severity) is drawn once from
 a seed derived from ``random_state`` and the corruption's name, so adding a corruption to
-the list does not change the others. Models take the images as they are, shape (N, H, W)
-or (N, H, W, C); a scikit-learn model fitted on flat rows needs ``preprocess="flatten"``
-(or any callable turning the image array into the model's input).
+the list does not change the others. The model gets ``preprocess(images)``: stalwart's
+adapters for scikit-learn models and plain functions take 2-D tables, so a model fitted
+on flat rows needs ``preprocess="flatten"`` (or any callable turning the image array
+into the model's input); a :class:`~stalwart.models.ModelAdapter` of your own (a CNN's)
+can take the (N, H, W[, C]) array itself with ``preprocess=None``, the default.
 
 >>> errors = {"fog": [0.2, 0.4]}
 >>> r = mean_corruption_error(errors, {"fog": [0.3, 0.5]}, clean_error=0.1,
@@ -46,6 +48,10 @@ from .base import check_images
 
 __all__ = ["CorruptionErrors", "corruption_errors", "image_corruptions",
            "mean_corruption_error"]
+
+# error rates are multiples of 1 / n_images: a sum below this is zero up to rounding
+# (0.2 + 0.4 - 2 * 0.3 is 1e-16, not a drop to divide by)
+_TINY = 1e-9
 
 _FIELDS = ("model", "baseline", "n_images", "corruptions", "severities", "clean_error",
            "errors", "mean_errors", "mean_error", "baseline_clean_error", "baseline_errors",
@@ -119,14 +125,14 @@ def mean_corruption_error(errors: Mapping[str, Sequence[float]],
     relative: dict[str, float | None] = {}
     for c, errs in errors.items():
         mine, base = np.asarray(errs, dtype=float), np.asarray(baseline_errors[c], dtype=float)
-        if base.sum() > 0:
+        if base.sum() > _TINY:
             ce[c] = float(mine.sum() / base.sum())
         else:
             ce[c] = None
             warnings.append(f"{c}: the baseline makes no error at any severity, so CE "
                             "(a ratio to its errors) is undefined")
         drop = float((base - baseline_clean_error).sum())
-        if drop > 0:
+        if drop > _TINY:
             relative[c] = float((mine - clean_error).sum() / drop)
         else:
             relative[c] = None

@@ -3,6 +3,7 @@ transformer with a severity, a seed and a report of what it changed."""
 
 from .base import (KINDS, PERTURBATIONS, SEVERITIES, Perturbation, PerturbationNote,
                    register_perturbation)
+from . import text  # noqa: F401 - registers the text perturbations
 from .tabular import (UNIT_MAPS, Constraints, FeatureDropout, GaussianNoise, MissingValues,
                       Outliers, Rounding, Scaling, SwapCategories, TypeCorruption, UnitChange,
                       UnseenCategory)

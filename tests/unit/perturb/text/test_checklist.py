@@ -151,7 +151,9 @@ def test_inv_with_a_perturbation_and_neutral_words(clean_model, probe):
     assert typos.random_state == 5 and not hasattr(typos, "fitted_")  # the caller's copy
     t, neutral, places = r.outcomes
     assert t.name == "INV: typos" and t.n_cases + t.n_not_applicable == len(texts)
-    assert t.failure_rate is not None and t.failure_rate < 0.2
+    # a typo in the one sentiment word of a probe sentence can flip a bag-of-words model:
+    # 0.19 at this seed; the bound leaves room for another scikit-learn's tokenizer
+    assert t.failure_rate is not None and 0.0 < t.failure_rate < 0.3
     assert neutral.n_cases == sum("this" in x.lower() for x in texts)
     assert neutral.failure_rate == 0.0
     assert places.status == "not_applicable"  # the probe sentences name no place

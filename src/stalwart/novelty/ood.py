@@ -85,16 +85,6 @@ class OODEvaluation:
             "in_scores": self.in_scores, "out_scores": self.out_scores,
             "warnings": list(self.warnings)})
 
-    def to_html(self) -> str:
-        from ..reports.page import render_page
-
-        facts = [("method", self.method), ("source", self.source), ("AUROC", self.auroc),
-                 (f"FPR at {self.tpr:.0%} TPR", self.fpr_at_95_tpr),
-                 ("threshold (OOD score)", self.threshold),
-                 ("in-distribution rows", self.n_in), ("out-of-distribution rows", self.n_out)]
-        return render_page("Out-of-distribution detection", facts=facts,
-                           message="; ".join(self.warnings) or None)
-
 
 def _scores(name: str, values: Any) -> np.ndarray:
     arr = np.asarray(values, dtype=float).ravel()

@@ -73,7 +73,6 @@ def test_scores_separate_held_out_digits(method: str, digits: dict, logreg) -> N
     alone = ood_scores(model, digits["Xout"], method=method, reference=digits["Xtr"])
     np.testing.assert_allclose(alone, r.out_scores)  # same fit, same scores
     assert json.loads(json.dumps(r.to_dict()))["positive_class"] == "in-distribution"
-    assert "AUROC" in r.to_html()
 
 
 def test_msp_and_energy_against_hand_formulas(digits: dict, logreg) -> None:

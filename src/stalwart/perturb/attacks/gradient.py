@@ -112,19 +112,6 @@ class GradientAttackResult:
             "warnings": list(self.warnings), "input_shape": list(self.X_adv.shape),
             "success": self.success, "perturbation_norms": norms})
 
-    def to_html(self) -> str:
-        from ...reports.page import render_page
-
-        d = self.to_dict()
-        facts = [(k.replace("_", " "), d[k]) for k in (
-            "method", "norm", "eps", "targeted", "n_rows", "n_attacked", "success_rate",
-            "clean_accuracy", "robust_accuracy", "median_perturbation", "max_perturbation",
-            "gradient_calls", "zero_gradient_rows")]
-        tables = [("Loss per step", ["step", "mean loss"],
-                   [[i, v] for i, v in enumerate(self.loss_history)])]
-        return render_page(f"{self.method.upper()} attack ({self.norm})", facts=facts,
-                           tables=tables, message="; ".join(self.warnings) or None)
-
 
 # -- validation -------------------------------------------------------------------------
 def _torch() -> Any:

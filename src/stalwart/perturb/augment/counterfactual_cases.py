@@ -70,18 +70,6 @@ class RareCounterfactuals:
             "source_index": list(self.source_index),
             "rows": self.X.to_dict("records"), "warnings": list(self.warnings)})
 
-    def to_html(self) -> str:
-        from ...reports.page import render_page
-
-        facts = [("target class", self.target_class), ("requested", self.n_requested),
-                 ("found", self.n_found), ("labels", self.label_policy)]
-        columns = ["source row", *map(str, self.X.columns)]
-        rows = [[s, *r] for s, r in zip(self.source_index, self.X.itertuples(index=False),
-                                        strict=True)]
-        return render_page("Rare-class counterfactuals", facts=facts,
-                           tables=[("Rows", columns, rows)],
-                           message="; ".join(self.warnings) or None)
-
 
 def rare_counterfactuals(model: Any, X: Any, y: Any, *, target_class: Any, n: int,
                          relabel: bool = False, immutable: Any = (),

@@ -3,6 +3,8 @@ transformer with a severity, a seed and a report of what it changed."""
 
 from .base import (KINDS, PERTURBATIONS, SEVERITIES, Perturbation, PerturbationNote,
                    register_perturbation)
+from .augment import (PerturbationTransform, RareCounterfactuals, RebalanceSampler, augment,
+                      rare_counterfactuals, rebalance, synthesize_rare)
 from .image import CorruptionErrors, corruption_errors
 from .tabular import (UNIT_MAPS, Constraints, FeatureDropout, GaussianNoise, MissingValues,
                       Outliers, Rounding, Scaling, SwapCategories, TypeCorruption, UnitChange,
@@ -12,6 +14,8 @@ from .text import DIR, INV, MFT, ChecklistResult, run_checklist
 # importing .image, .tabular and .text registers their perturbations
 __all__ = ["ChecklistResult", "Constraints", "CorruptionErrors", "DIR", "FeatureDropout",
            "GaussianNoise", "INV", "KINDS", "MFT", "MissingValues", "Outliers", "PERTURBATIONS",
-           "Perturbation", "PerturbationNote", "Rounding", "SEVERITIES", "Scaling",
-           "SwapCategories", "TypeCorruption", "UNIT_MAPS", "UnitChange", "UnseenCategory",
-           "corruption_errors", "register_perturbation", "run_checklist"]
+           "Perturbation", "PerturbationNote", "PerturbationTransform", "RareCounterfactuals",
+           "RebalanceSampler", "Rounding", "SEVERITIES", "Scaling", "SwapCategories",
+           "TypeCorruption", "UNIT_MAPS", "UnitChange", "UnseenCategory", "augment",
+           "corruption_errors", "rare_counterfactuals", "rebalance", "register_perturbation",
+           "run_checklist", "synthesize_rare"]

@@ -45,6 +45,16 @@ def stress_command(data: str, model_path: str, target: str, reference: str | Non
     Exit code 0 when every check passes, 1 when a check fails (or warns, with
     --fail-on warn), 2 on bad input.
     """
+    if perturbations:
+        from ..perturb import PERTURBATIONS
+        from ..perturb.robustness._inputs import load_perturbations
+
+        load_perturbations()
+        known = [n for n in PERTURBATIONS.names()
+                 if PERTURBATIONS.capabilities(n)["kind"] == "tabular"]
+        if unknown := [p for p in perturbations if p not in known]:
+            raise click.UsageError(f"--perturbation {unknown[0]!r} is not a tabular "
+                                   f"perturbation; pick among: {', '.join(known)}")
     settings = Settings.from_env()
     model = load_model(model_path, trusted=trust)
     current = Dataset.from_any(read_table(data), target=target, name=Path(data).name)

@@ -88,7 +88,8 @@ class PerturbationRobustness(Check):
         cell = named_cell(result, self.perturbation, self.severity)
         metrics: dict[str, Any] = {"metric": result.metric, "clean_score": result.clean_score,
                                    "score": cell.score, "drop": cell.drop,
-                                   "flip_rate": cell.flip_rate}
+                                   "flip_rate": cell.flip_rate,
+                                   "prediction_shift": cell.prediction_shift}
         for (name, level) in list(limits)[1:]:
             metrics[f"drop.{name}.s{level}"] = named_cell(result, name, level).drop
         scored = [c for c in result.cells if c.drop is not None and c.applied]
@@ -97,9 +98,11 @@ class PerturbationRobustness(Check):
         metrics["worst_case"] = None if worst is None else f"{worst.perturbation}@{worst.severity}"
         metrics["model_errors"] = sum(1 for c in result.cells if c.error)
         metrics["n_rows"] = result.n_rows
+        moved = (f"{cell.flip_rate:.1%} of predictions flipped" if cell.flip_rate is not None
+                 else f"predictions moved by {cell.prediction_shift:.4g} on average")
         summary = (f"{result.metric} {result.clean_score:.3f} clean, {cell.score:.3f} under "
                    f"{self.perturbation} (severity {self.severity}): drop {cell.drop:+.3f}, "
-                   f"{cell.flip_rate:.1%} of predictions flipped")
+                   f"{moved}")
         if worst is not None:
             summary += f"; worst {worst.perturbation} at {worst.severity} ({worst.drop:+.3f})"
         if metrics["model_errors"]:

@@ -19,6 +19,6 @@ from .tree_bound import TreeBoundResult, tree_lower_bound
 
 # S5's gradient attacks (torch) are imported here: from .gradient import ...
 
-__all__ = ["METHODS", "AttackResult", "AttackSpace", "BudgetSpent", "CountingModel",
-           "DecisionAttack", "RowOracle", "ScoreAttack", "TreeBoundResult", "attack",
+__all__ = ["AttackResult", "AttackSpace", "BudgetSpent", "CountingModel", "DecisionAttack",
+           "METHODS", "RowOracle", "ScoreAttack", "TreeBoundResult", "attack",
            "tree_lower_bound"]

@@ -39,3 +39,16 @@ def test_drift_quickstart(tmp_path):
     est, _, realised = (float(x) for x in re.findall(r"\d\.\d{3}", lines[3]))
     assert abs(est - realised) < 0.03 and lines[4].startswith("suite: fail")
     assert (tmp_path / "drift.html").exists()
+
+
+def test_stress_augmentation():
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "stress_augmentation.py")],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    # the plain model loses more than 0.02 under noise and fails the gate; trained on noisy
+    # copies it loses less and passes (its warning: it raises on missing values)
+    assert lines[0].startswith("plain: suite fail (exit code 1)")
+    assert lines[1].startswith("augmented: suite") and "(exit code 0)" in lines[1]
+    plain, augmented = (float(x) for x in re.findall(r"drop ([+-]\d\.\d+)", proc.stdout))
+    assert plain > 0.02 >= augmented

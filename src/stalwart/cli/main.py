@@ -21,6 +21,7 @@ from .monitor import monitor_command
 from .privacy import privacy_command
 from .rules import rules_command
 from .serve import serve_command
+from .stress import stress_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +36,8 @@ def cli() -> None:
 for command in (audit_command, calibrate_command, card_command, checks_command, compare_command,
                 demo_command, drift_command, escalate_command, evaluate_command, explain_command,
                 fairness_command, faulttree_command, model_info_command, monitor_command,
-                privacy_command, profile_command, rules_command, schema_command, serve_command):
+                privacy_command, profile_command, rules_command, schema_command, serve_command,
+                stress_command):
     cli.add_command(command)
 
 

@@ -34,6 +34,7 @@ from ..uncertainty import compare_calibration
 from .data import SENSITIVE, TARGET, corrupt_batch, kpa_week, load_diabetes_frame
 from .escalation import EscalationStory, tell_escalation
 from .fairness_privacy import FairnessPrivacyStory, tell_fairness_and_privacy
+from .stress import StressStory, stress_story
 from .production import ProductionReplay, replay_production
 
 __all__ = ["DASHBOARD_PATH", "DemoResult", "run_demo"]
@@ -54,6 +55,7 @@ class DemoResult:
     token_file: Path | None = None
     escalation: EscalationStory | None = None
     fairness_privacy: FairnessPrivacyStory | None = None
+    stress: StressStory | None = None
 
     def dashboard_url(self, host: str = "127.0.0.1", port: int = 8000) -> str:
         """The dashboard's address on a server of this workspace, with the demo's token in
@@ -181,9 +183,16 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
         reports[key] = told.reports[key]
         runs.append((key, label, data, reference))
     reports["fairness-mitigation"] = told.reports["fairness-mitigation"]
+    # stress: noise, unit changes, missing and corrupted inputs, simulated shifts
+    stressed = stress_story(model, test, TARGET, features, root / "reports",
+                            random_state=random_state, reference=train, echo=echo)
+    results["stress-test"] = stressed.result
+    reports["stress-test"] = stressed.reports
+    runs.append(("stress-test", "Stress test of the model (perturbations, simulated shift)",
+                 test, train_ds))
     card = build_model_card(fields=_CARD_FIELDS,
                             results=[results["audit-train"], evaluation, told.fairness,
-                                     told.privacy_data, told.privacy_model],
+                                     told.privacy_data, told.privacy_model, stressed.result],
                             model=adapter)
     card_path = write_card(card, root / "reports" / "model-card.html", format="html")
     write_card(card, root / "reports" / "model-card.md", format="markdown")
@@ -207,7 +216,7 @@ def run_demo(*, workspace: str | Path, random_state: int = 0,
     return DemoResult(workspace=root, index_path=index, reports=reports, results=results,
                       model_path=model_path, test_accuracy=accuracy, production=production,
                       store_url=store_url, token_file=token_file, escalation=story,
-                      fairness_privacy=told)
+                      fairness_privacy=told, stress=stressed)
 
 
 def _token_file(root: Path) -> Path:

@@ -19,6 +19,7 @@ from stalwart.checks.evaluation.suite import _load as load_evaluation
 from stalwart.checks.explain.suite import _load as load_explain
 from stalwart.checks.fairness.suite import _load as load_fairness
 from stalwart.checks.privacy.suite import _load as load_privacy
+from stalwart.checks.stress.suite import _load as load_stress
 
 load_audit()
 load_evaluation()
@@ -26,6 +27,7 @@ load_drift()
 load_explain()
 load_fairness()
 load_privacy()
+load_stress()
 NAMES = CHECKS.names()
 
 

@@ -104,6 +104,20 @@ def test_demo_audits_fairness_with_mitigation_and_reports_privacy(demo):
     assert "reports/fairness-mitigation.html" in index and "Fairness by sex" in index
     assert np.isfinite(checks["demographic_parity"]["metrics"]["ratio"])
 
+
+def test_demo_runs_the_stress_suite(demo):
+    ws, res = demo
+    stress = json.loads((ws / "reports" / "stress-test.json").read_text())
+    checks = {r["check"]: r for r in stress["results"]}
+    assert set(checks) == {"perturbation_robustness", "flip_rate", "shift_robustness"}
+    # the pipeline has no imputer: missing values make it raise, which the check reports
+    assert checks["perturbation_robustness"]["status"] == "warn"
+    assert 0 <= checks["perturbation_robustness"]["metrics"]["drop"] <= 0.02
+    assert "stress: warn - accuracy" in res.output
+    page = (ws / "reports" / "stress-test.html").read_text()
+    assert page.count("<svg") >= 2 and "http://" not in page and "https://" not in page
+    assert "reports/stress-test.html" in (ws / "index.html").read_text()
+
 def test_demo_replays_production_and_catches_every_fault(demo):
     ws, res = demo
     for fault in FAULTS:

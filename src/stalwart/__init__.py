@@ -14,6 +14,7 @@ from .checks.evaluation import EVALUATION_CHECKS, evaluate_suite_run, evaluation
 from .checks.explain import EXPLAIN_CHECKS, explain_suite_run, explainability_suite
 from .checks.fairness import FAIRNESS_CHECKS, audit_model, fairness_suite, fairness_suite_run
 from .checks.privacy import PRIVACY_CHECKS, privacy_audit, privacy_suite
+from .checks.stress import STRESS_CHECKS, stress_suite, stress_suite_run
 from .checks.predeployment import (PREDEPLOYMENT_CHECKS, predeployment_suite,
                                   predeployment_suite_run)
 from .data import ColumnSpec, Dataset, Kind, Role, Schema, fingerprint, read_table
@@ -34,11 +35,14 @@ from .models import ModelAdapter, load_model, save_model, wrap
 from .monitoring import (AlertEngine, Monitor, MonitorSpec, ReviewPolicy, Rule, Scheduler,
                          evaluate_windows, run_monitor)
 from .novelty import (GMMNovelty, IsolationForestNovelty, KNNNovelty, MahalanobisNovelty,
-                      NoveltyResult, OOVNovelty, PipelinePathNovelty, TextEmbeddingNovelty,
-                      TextLengthNovelty)
+                      NoveltyResult, OODEvaluation, OOVNovelty, PipelinePathNovelty,
+                      TextEmbeddingNovelty, TextLengthNovelty, evaluate_ood, ood_scores)
+
 from .rca import (CAUSES, EscalationDesk, FaultTree, PublicityDetector, RCAReport,
                   RootCauseAnalyser, SLAPolicy, analyse_errors, analyse_fault_tree,
                   analyse_prediction, check_slas)
+from .perturb import (PERTURBATIONS, CorruptionErrors, Perturbation, StressResult, augment,
+                      corruption_errors, run_checklist, shift_impact, stress_test)
 from .privacy import (ExtractionRisk, MembershipRisk, PrivacyAccountant, PrivacyBudgetError,
                       anonymise, extraction_risk, k_anonymity, l_diversity, membership_inference,
                       scan_pii)
@@ -65,6 +69,7 @@ __all__ = [
     "ColumnProfile",
     "ColumnSpec",
     "Condition",
+    "CorruptionErrors",
     "CounterfactualResult",
     "Counterfactuals",
     "DDM",
@@ -106,13 +111,16 @@ __all__ = [
     "Monitor",
     "MonitorSpec",
     "NoveltyResult",
+    "OODEvaluation",
     "OOVNovelty",
     "PCAReconstructionDrift",
+    "PERTURBATIONS",
     "PREDEPLOYMENT_CHECKS",
     "PRIVACY_CHECKS",
     "PageHinkley",
     "ParameterError",
     "PerformanceEstimate",
+    "Perturbation",
     "PinnedRouter",
     "PipelinePathNovelty",
     "PrivacyAccountant",
@@ -127,6 +135,7 @@ __all__ = [
     "RuleSet",
     "RuledModel",
     "SLAPolicy",
+    "STRESS_CHECKS",
     "Scheduler",
     "Schema",
     "SchemaError",
@@ -136,6 +145,7 @@ __all__ = [
     "StageError",
     "StalwartError",
     "Status",
+    "StressResult",
     "Suite",
     "SuiteResult",
     "Table",
@@ -153,15 +163,18 @@ __all__ = [
     "audit",
     "audit_model",
     "audit_suite",
+    "augment",
     "build_model_card",
     "check_drift",
     "check_slas",
     "compare_models",
     "compare_versions",
+    "corruption_errors",
     "counterfactuals",
     "detect_drift",
     "diagnose",
     "drift_suite",
+    "evaluate_ood",
     "evaluate_suite_run",
     "evaluate_windows",
     "evaluation_suite",
@@ -182,6 +195,7 @@ __all__ = [
     "load_model",
     "membership_inference",
     "mitigation_report",
+    "ood_scores",
     "permutation_importance",
     "predeployment_suite",
     "predeployment_suite_run",
@@ -194,10 +208,15 @@ __all__ = [
     "recheck_rules",
     "register_check",
     "reweighing",
+    "run_checklist",
     "run_monitor",
     "save_model",
     "scan_pii",
     "shap_values",
+    "shift_impact",
+    "stress_suite",
+    "stress_suite_run",
+    "stress_test",
     "wrap",
     "write_card",
     "write_report",

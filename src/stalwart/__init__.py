@@ -37,15 +37,14 @@ from .monitoring import (AlertEngine, Monitor, MonitorSpec, ReviewPolicy, Rule, 
 from .novelty import (GMMNovelty, IsolationForestNovelty, KNNNovelty, MahalanobisNovelty,
                       NoveltyResult, OODEvaluation, OOVNovelty, PipelinePathNovelty,
                       TextEmbeddingNovelty, TextLengthNovelty, evaluate_ood, ood_scores)
-
-from .rca import (CAUSES, EscalationDesk, FaultTree, PublicityDetector, RCAReport,
-                  RootCauseAnalyser, SLAPolicy, analyse_errors, analyse_fault_tree,
-                  analyse_prediction, check_slas)
 from .perturb import (PERTURBATIONS, CorruptionErrors, Perturbation, StressResult, augment,
                       corruption_errors, run_checklist, shift_impact, stress_test)
 from .privacy import (ExtractionRisk, MembershipRisk, PrivacyAccountant, PrivacyBudgetError,
                       anonymise, extraction_risk, k_anonymity, l_diversity, membership_inference,
                       scan_pii)
+from .rca import (CAUSES, EscalationDesk, FaultTree, PublicityDetector, RCAReport,
+                  RootCauseAnalyser, SLAPolicy, analyse_errors, analyse_fault_tree,
+                  analyse_prediction, check_slas)
 from .reports import write_report
 from .stats.profile import ColumnProfile, DatasetProfile, profile
 from .testing import assert_passes

@@ -49,20 +49,26 @@ __all__ = ["DecisionAttack", "find_start"]
 
 def find_start(oracle: RowOracle, space: AttackSpace, x: np.ndarray, others: np.ndarray,
                *, norm: str, rng: np.random.Generator, n_nearest: int = 5,
-               n_random: int = 20, scored: bool = True) -> np.ndarray | None:
-    """The nearest feasible adversarial start: projected reference rows the model puts in
-    another class (re-scored only when projection changed them), then random draws."""
+               n_random: int = 20, n_starts: int = 1) -> np.ndarray | None:
+    """The nearest feasible adversarial starts (up to ``n_starts`` rows, nearest first):
+    projected reference rows the model puts in another class (re-scored only when the
+    projection changed them), else random draws inside the ranges; None when none is."""
     if len(others):
         P = space.project(x, others)
         order = np.argsort(space.size(x, P, norm), kind="stable")
-        for lo in range(0, min(len(order), 4 * n_nearest), n_nearest):
-            chunk = P[order[lo:lo + n_nearest]]
-            moved = np.any(chunk != others[order[lo:lo + n_nearest]], axis=1)
-            if not moved.any() and scored:
-                return chunk[0]
-            adv = oracle.adversarial(chunk)
-            if adv.any():
-                return chunk[int(np.argmax(adv))]
+        found: list[np.ndarray] = []
+        for lo in range(0, min(len(order), 4 * max(n_nearest, n_starts)), n_nearest):
+            take = order[lo:lo + n_nearest]
+            chunk = P[take]
+            moved = np.any(chunk != others[take], axis=1)
+            adv = np.ones(len(chunk), bool)
+            if moved.any():
+                adv = oracle.adversarial(chunk)
+            found.extend(chunk[: len(adv)][adv])
+            if len(found) >= n_starts:
+                break
+        if found:
+            return np.array(found[:n_starts])
     fs = space.features
     for _ in range(2):
         draws = np.where(space.mutable, rng.uniform(fs.lo, fs.hi, (n_random, len(x))), x)
@@ -70,22 +76,28 @@ def find_start(oracle: RowOracle, space: AttackSpace, x: np.ndarray, others: np.
         adv = oracle.adversarial(draws)
         if adv.any():
             hits = draws[: len(adv)][adv]
-            return hits[np.argmin(space.size(x, hits, norm))]
+            return hits[np.argsort(space.size(x, hits, norm), kind="stable")][:n_starts]
     return None
 
 
 class DecisionAttack:
     """HopSkipJump-style minimal-perturbation attack from predicted labels only.
 
-    Options: ``norm`` ("l2" or "linf", in scaled units), ``n_probes`` (probes of the first
-    normal estimate; the paper's ``B0``, here smaller to fit a budget of rows),
-    ``max_probes`` (cap on one estimate), ``tolerance`` (relative precision of the binary
-    searches), ``random_state``.
+    Options: ``norm`` ("l2" or "linf", in scaled units), ``n_starts`` (nearest starting
+    rows searched to the boundary; the closest boundary point wins), ``n_probes`` (probes of
+    the first normal estimate; the paper's ``B0``, here smaller to fit a budget of rows),
+    ``max_probes`` (cap on one estimate), ``probe_radius`` (the probes' distance from the
+    boundary point, as a share of its distance to the row; the paper uses about ``1/d``,
+    which is too fine for the steps of tree models), ``tolerance`` (relative precision of
+    the binary searches), ``random_state``.
     """
 
-    def __init__(self, *, norm: str = "l2", n_probes: int = 25, max_probes: int = 100,
-                 tolerance: float = 1e-3, random_state: Any = None) -> None:
+    def __init__(self, *, norm: str = "l2", n_starts: int = 1, n_probes: int = 25,
+                 max_probes: int = 100, probe_radius: float = 0.3, tolerance: float = 1e-3,
+                 random_state: Any = None) -> None:
         self.norm = norm
+        self.n_starts = n_starts
+        self.probe_radius = probe_radius
         self.n_probes = n_probes
         self.max_probes = max_probes
         self.tolerance = tolerance
@@ -95,6 +107,13 @@ class DecisionAttack:
         if self.norm not in NORMS:
             raise ParameterError("norm", expected=f"one of {list(NORMS)}",
                                  got=repr(self.norm), fix="pass norm='l2' or norm='linf'")
+        if isinstance(self.n_starts, bool) or not isinstance(self.n_starts, (int, np.integer)) \
+                or self.n_starts < 1:
+            raise ParameterError("n_starts", expected="a positive integer",
+                                 got=repr(self.n_starts), fix="pass e.g. n_starts=3")
+        if not 0 < float(self.probe_radius) <= 1:
+            raise ParameterError("probe_radius", expected="a share of the distance in (0, 1]",
+                                 got=repr(self.probe_radius), fix="pass e.g. probe_radius=0.3")
         for name in ("n_probes", "max_probes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
@@ -114,11 +133,12 @@ class DecisionAttack:
         rng = rng if rng is not None else np.random.default_rng(self.random_state)
         self._best: np.ndarray | None = None
         try:
-            start = find_start(oracle, space, x, others, norm=self.norm, rng=rng)
-            if start is None:
+            starts = find_start(oracle, space, x, others, norm=self.norm, rng=rng,
+                                n_starts=self.n_starts)
+            if starts is None:
                 return None
-            self._keep(space, x, start)
-            self._iterate(oracle, space, x, start, rng)
+            self._keep(space, x, starts[0])
+            self._iterate(oracle, space, x, starts, rng)
         except BudgetSpent:
             pass
         return self._best
@@ -152,21 +172,23 @@ class DecisionAttack:
         return best
 
     def _iterate(self, oracle: RowOracle, space: AttackSpace, x: np.ndarray,
-                 start: np.ndarray, rng: np.random.Generator) -> None:
+                 starts: np.ndarray, rng: np.random.Generator) -> None:
         m = space.mutable
         d = max(space.n_mutable, 1)
-        zb = self._boundary(oracle, space, x, start)
+        points = [self._boundary(oracle, space, x, z) for z in starts]
+        zb = points[int(np.argmin([space.size(x, p, self.norm)[0] for p in points]))]
         for t in range(1, 10_000):
             dist = float(space.size(x, zb, self.norm)[0])
             if dist <= 0:
                 return
-            # probes around the boundary point, radius dist / d as in the paper (gamma=1)
+            # probes around the boundary point at a share of its distance: wider than the
+            # paper's dist / d, because a tree model's boundary is made of steps
             n = int(min(self.max_probes, self.n_probes * np.sqrt(t)))
             U = rng.normal(size=(n, len(x))) if self.norm == "l2" else \
                 rng.uniform(-1, 1, size=(n, len(x)))
             U[:, ~m] = 0.0
             U /= np.linalg.norm(U, axis=1, keepdims=True)
-            delta = dist / d * (np.sqrt(d) if self.norm == "linf" else 1.0)
+            delta = self.probe_radius * dist
             probes = space.project(x, zb + delta * U * space.scale)
             sign = np.where(oracle.adversarial(probes), 1.0, -1.0)
             U = U[: len(sign)]

@@ -85,9 +85,9 @@ class ScoreAttack:
         rng = rng if rng is not None else np.random.default_rng(self.random_state)
         best: np.ndarray | None = None
         try:
-            start = find_start(oracle, space, x, others, norm=self.norm, rng=rng)
-            if start is not None:
-                best = self._shrink(oracle, space, x, start)
+            starts = find_start(oracle, space, x, others, norm=self.norm, rng=rng)
+            if starts is not None:
+                best = self._shrink(oracle, space, x, starts[0])
             hi = float(space.size(x, best, self.norm)[0]) if best is not None else \
                 float(self.eps or space.size(x, np.where(space.mutable, space.features.hi,
                                                          x), self.norm)[0])

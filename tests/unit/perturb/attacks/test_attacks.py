@@ -130,6 +130,12 @@ def test_bad_inputs_say_what_to_fix(linear):
         attack(model, X[:5], y[:5], budget=5)
     with pytest.raises(ParameterError, match="eps"):
         attack(model, X[:5], y[:5], eps=[-1])
+    with pytest.raises(ParameterError, match="probe_radius"):
+        attack(model, X[:5], y[:5], probe_radius=2.0)
+    with pytest.raises(ParameterError, match="n_starts"):
+        attack(model, X[:5], y[:5], n_starts=0)
+    with pytest.raises(TypeError):
+        attack(model, X[:5], y[:5], method="score", n_starts=2)  # a decision option
     with pytest.raises(DataError, match="one label per row"):
         attack(model, X[:5], y[:4])
     with pytest.raises(DataError, match="2-D"):

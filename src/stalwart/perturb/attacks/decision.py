@@ -174,7 +174,6 @@ class DecisionAttack:
     def _iterate(self, oracle: RowOracle, space: AttackSpace, x: np.ndarray,
                  starts: np.ndarray, rng: np.random.Generator) -> None:
         m = space.mutable
-        d = max(space.n_mutable, 1)
         points = [self._boundary(oracle, space, x, z) for z in starts]
         zb = points[int(np.argmin([space.size(x, p, self.norm)[0] for p in points]))]
         for t in range(1, 10_000):

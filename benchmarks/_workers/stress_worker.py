@@ -78,12 +78,16 @@ def summarise(s: dict[str, Any], X: Any, adv: Any, *, rows_scored: int, seconds:
 
     adv = np.asarray(adv, dtype=float)
     y = s["y"][s["rows"]]
-    inside = np.all((adv >= s["lo"] - 1e-9) & (adv <= s["hi"] + 1e-9), axis=1)
+    slack = 1e-9 * (np.abs(s["lo"]) + np.abs(s["hi"]) + 1)  # standardising round trip
+    inside = np.all((adv >= s["lo"] - slack) & (adv <= s["hi"] + slack), axis=1)
     flipped = s["model"].predict(pd.DataFrame(adv, columns=s["Xte"].columns)) != y
     ok = inside & flipped & np.isfinite(adv).all(axis=1)
     l2 = np.sqrt((((adv - X) / s["std"]) ** 2).sum(axis=1))
     return {"tool": tool, "method": method, "settings": settings, "rows": len(X),
             "success_rate": float(ok.mean()),
+            # failures that came back as the original row (no adversarial start found)
+            "unchanged": int(np.sum(~ok & np.all(np.isclose(adv, X), axis=1))),
+            "outside_bounds": int(np.sum(~inside)), "not_flipped": int(np.sum(~flipped)),
             "rows_scored_per_row": rows_scored / len(X),
             "median_l2_scaled": float(np.median(l2[ok])) if ok.any() else None,
             "seconds": seconds, "seconds_per_row": seconds / len(X)}

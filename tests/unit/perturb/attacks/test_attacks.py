@@ -74,6 +74,9 @@ def test_rows_scored_are_counted_exactly_and_within_budget(linear):
     again = attack(Tally(), X[:8], y[:8], budget=200, reference=X[:100], random_state=1)
     assert sum(tally) == again.total_calls == result.total_calls
     assert again.size == result.size  # deterministic with one seed
+    score = [attack(model, X[:4], y[:4], method="score", budget=150, reference=X[:100],
+                    random_state=5).size for _ in range(2)]
+    assert score[0] == score[1]
 
 
 def test_constraints_immutable_ranges_integer_hold():

@@ -82,3 +82,24 @@ def test_bound_refuses_models_it_cannot_read(data):
     d = tree_lower_bound(DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y),
                          X.iloc[:3]).to_dict()
     assert d["kind"] == "tree_lower_bound" and d["norm"] == "linf" and len(d["bound"]) == 3
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_single_tree_bound_matches_a_brute_force_grid(seed):
+    """On 2 features, the exact distance is checked against a dense grid of points: the
+    nearest grid point the tree classifies differently is at most one grid step further."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0, 1, size=(200, 2))
+    y = (np.sin(6 * X[:, 0]) + X[:, 1] > 0.8).astype(int)
+    tree = DecisionTreeClassifier(max_depth=5, random_state=seed).fit(X, y)
+    rows = X[:15]
+    bound = tree_lower_bound(tree, rows, scale=np.ones(2)).bound
+    step = 1 / 400
+    axis = np.arange(-0.5, 1.5 + step, step)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    grid_class = tree.predict(grid)
+    for x, b, c in zip(rows, bound, tree.predict(rows)):
+        other = grid[grid_class != c]
+        brute = np.abs(other - x).max(axis=1).min()
+        assert b <= brute + 1e-6
+        assert brute - b <= step + 1e-6

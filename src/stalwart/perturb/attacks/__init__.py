@@ -10,6 +10,7 @@ lower bound on the perturbation tree ensembles need.
 """
 
 from .decision import DecisionAttack
+from .gradient import GradientAttackResult, fgsm, pgd
 from .oracle import BudgetSpent, CountingModel, RowOracle
 from .result import AttackResult
 from .run import METHODS, attack
@@ -17,8 +18,7 @@ from .score import ScoreAttack
 from .space import AttackSpace
 from .tree_bound import TreeBoundResult, tree_lower_bound
 
-# S5's gradient attacks (torch) are imported here: from .gradient import ...
 
 __all__ = ["AttackResult", "AttackSpace", "BudgetSpent", "CountingModel", "DecisionAttack",
-           "METHODS", "RowOracle", "ScoreAttack", "TreeBoundResult", "attack",
-           "tree_lower_bound"]
+           "GradientAttackResult", "METHODS", "RowOracle", "ScoreAttack", "TreeBoundResult",
+           "attack", "fgsm", "pgd", "tree_lower_bound"]

@@ -253,7 +253,7 @@ class _FrameBlocks:
 
     __slots__ = ("parts", "shape")
 
-    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]],
+    def __init__(self, parts: list[tuple[Any, np.ndarray]],
                  shape: tuple[int, int]) -> None:
         self.parts = parts
         self.shape = shape
@@ -268,9 +268,10 @@ class _FrameBlocks:
                 v = blk.values
                 if type(v) is not np.ndarray or v.ndim != 2 or v.dtype.kind not in "iuf":
                     return None
-                locs = blk.mgr_locs.as_array
-                covered += len(locs)
-                parts.append((locs, v.copy()))
+                placement = blk.mgr_locs
+                covered += len(placement)
+                # the indexer (a slice for a run of columns) builds no array per call
+                parts.append((placement.indexer, v.copy()))
             if covered != width or not parts:
                 return None
             return cls(parts, (parts[0][1].shape[1], width))

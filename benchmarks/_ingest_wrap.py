@@ -152,6 +152,25 @@ def _per_call(bare: Callable[[Any], Any], wrapped: Callable[[Any], Any], X: Any,
     return _median_ms(b), _median_ms(w)
 
 
+def _steady(bare: Callable[[Any], Any], wrapped: Callable[[Any], Any], X: Any,
+            monitor: Any, repeats: int) -> tuple[float, float]:
+    """Bare and wrapped interleaved call by call with no flush between them: the sending
+    thread works when its poll comes round, as in a service (a flush, untimed, every 50 pairs
+    keeps the queue short; the call right after it is not counted)."""
+    b: list[float] = []
+    w: list[float] = []
+    for i in range(repeats):
+        fresh = i % 50 == 0
+        if fresh:
+            monitor.flush()
+        for fn, out in ((bare, b), (wrapped, w)) if i % 2 == 0 else ((wrapped, w), (bare, b)):
+            t0 = time.perf_counter()
+            fn(X)
+            if not fresh:
+                out.append(time.perf_counter() - t0)
+    return _median_ms(b), _median_ms(w)
+
+
 def _blocks(bare: Callable[[Any], Any], wrapped: Callable[[Any], Any], X: Any, monitor: Any,
             calls: int, blocks: int) -> tuple[float, float]:
     b: list[float] = []
@@ -225,6 +244,8 @@ def _measure_all(fitted: dict[str, Any], X_all: Any, models: tuple[str, ...] | N
                 gc.collect()
                 bare_ms, wrapped_ms = _per_call(model.predict, wrapped.predict, X, monitor,
                                                 repeats)
+                steady_bare, steady_wrapped = _steady(model.predict, wrapped.predict, X,
+                                                      monitor, repeats)
                 bare_blk, wrapped_blk = _blocks(model.predict, wrapped.predict, X, monitor,
                                                 calls, blocks)
                 monitor.flush()
@@ -234,6 +255,8 @@ def _measure_all(fitted: dict[str, Any], X_all: Any, models: tuple[str, ...] | N
             row = {"model": name, "rows": rows, "repeats": repeats,
                    "bare_ms": bare_ms, "wrapped_ms": wrapped_ms,
                    "overhead": wrapped_ms / bare_ms - 1.0,
+                   "steady_bare_ms": steady_bare, "steady_wrapped_ms": steady_wrapped,
+                   "overhead_steady": steady_wrapped / steady_bare - 1.0,
                    "block_calls": calls, "blocks": blocks,
                    "bare_block_ms": bare_blk, "wrapped_block_ms": wrapped_blk,
                    "overhead_with_background": wrapped_blk / bare_blk - 1.0,

@@ -32,6 +32,7 @@ Perturbations register in :data:`PERTURBATIONS` with their ``kind`` ("tabular", 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -67,7 +68,7 @@ class PerturbationNote:
                          "reason": self.reason, "detail": self.detail})
 
 
-class Perturbation(TransformerMixin, BaseEstimator):
+class Perturbation(TransformerMixin, BaseEstimator, ABC):
     """Base class: subclasses set ``name`` and ``kind``, store their keyword-only options in
     ``__init__`` (scikit-learn style, no logic), and implement ``_transform`` (and
     ``_fit`` when they learn from clean data). ``severity`` and ``random_state`` are
@@ -94,8 +95,9 @@ class Perturbation(TransformerMixin, BaseEstimator):
         self.notes_: list[PerturbationNote] = []
         return self._transform(X)
 
+    @abstractmethod
     def _transform(self, X: Any) -> Any:
-        raise NotImplementedError  # pragma: no cover - every registered member defines it
+        """Perturb a copy of ``X`` and fill ``self.notes_``."""
 
     def rng(self) -> np.random.Generator:
         """A generator seeded from ``random_state`` (a new one per call: repeatable)."""

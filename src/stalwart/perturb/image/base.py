@@ -16,7 +16,9 @@ Parameters measured in pixels (blur widths, shifts, patch sides) are set for sma
 images, whose shorter side is at most 32 pixels (8 x 8 digits, 28 x 28, 32 x 32), and
 grow in proportion to the side beyond that (x 7 at 224): :func:`pixel_scale`.
 
->>> import numpy as np
+>>> from abc import abstractmethod
+
+import numpy as np
 >>> x = np.zeros((2, 8, 8), dtype=np.uint8)
 >>> as_float(check_images(x)).dtype, pixel_scale(8), pixel_scale(224)
 (dtype('float64'), 1.0, 7.0)
@@ -28,6 +30,7 @@ stalwart.exceptions.DataError: images: expected an array of shape (N, H, W) or (
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 import numpy as np
@@ -147,9 +150,10 @@ class ImagePerturbation(Perturbation):
         self.notes_ = [PerturbationNote("image", True, detail=detail)]
         return from_float(out, X)
 
+    @abstractmethod
     def _corrupt(self, x: np.ndarray, level: Any,
                  rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
-        raise NotImplementedError  # pragma: no cover - every registered member defines it
+        """The corrupted float images and what was done, at ``level``."""
 
     def transform(self, X: Any) -> Any:
         if not getattr(self, "fitted_", False):

@@ -265,5 +265,8 @@ def test_bad_data(problem):
     class Words(Perturbation):
         name, kind = "words_t", "text"
 
+        def _transform(self, X):
+            return X
+
     with pytest.raises(ParameterError, match="a tabular perturbation"):
         stress_test(model, X, y, perturbations=[Words()])

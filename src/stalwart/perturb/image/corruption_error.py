@@ -123,8 +123,19 @@ def mean_corruption_error(errors: Mapping[str, Sequence[float]],
     warnings: list[str] = []
     ce: dict[str, float | None] = {}
     relative: dict[str, float | None] = {}
+    missing = sorted(set(errors) - set(baseline_errors))
+    if not errors or missing:
+        raise DataError("baseline_errors", expected="the baseline's errors for every "
+                        "corruption of errors (and at least one corruption)",
+                        got=f"none for {missing}" if missing else "no corruption",
+                        fix="measure both models on the same corruptions")
     for c, errs in errors.items():
         mine, base = np.asarray(errs, dtype=float), np.asarray(baseline_errors[c], dtype=float)
+        if mine.ndim != 1 or mine.shape != base.shape or not mine.size:
+            raise DataError(f"errors[{c!r}]", expected="one error rate per severity, as many "
+                            "for the baseline as for the model",
+                            got=f"{mine.size} for the model and {base.size} for the baseline",
+                            fix="measure both models at the same severities")
         if base.sum() > _TINY:
             ce[c] = float(mine.sum() / base.sum())
         else:

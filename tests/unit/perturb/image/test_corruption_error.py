@@ -38,6 +38,17 @@ def test_undefined_ratios_are_none_named_and_left_out_of_the_mean():
     assert "b: the baseline is no worse" in text
 
 
+@pytest.mark.parametrize("base, said", [
+    ({"b": [0.2, 0.4]}, "none for ['a']"),            # a corruption the baseline lacks
+    ({"a": [0.2], "b": [0.2, 0.4]}, "2 for the model and 1"),  # severities differ
+])
+def test_mismatched_error_tables_are_refused(base, said):
+    with pytest.raises(DataError, match="baseline") as info:
+        mean_corruption_error({"a": [0.1, 0.2], "b": [0.3, 0.3]}, base,
+                              clean_error=0.1, baseline_clean_error=0.1)
+    assert said in str(info.value)
+
+
 @pytest.fixture(scope="module")
 def fitted(digits):
     x, y = digits

@@ -87,7 +87,12 @@ class OODEvaluation:
 
 
 def _scores(name: str, values: Any) -> np.ndarray:
-    arr = np.asarray(values, dtype=float).ravel()
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim > 1 and arr.size != arr.shape[0]:
+        raise DataError(name, expected="one score per input (a 1-D array)",
+                        got=f"an array of shape {arr.shape}",
+                        fix="pass ood_scores(...) output, one number per row")
+    arr = arr.ravel()
     if arr.size == 0:
         raise DataError(name, expected="at least one score", got="none",
                         fix="score some inputs first")

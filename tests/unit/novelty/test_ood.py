@@ -161,3 +161,13 @@ def test_bad_input_is_a_clear_error(digits: dict, logreg) -> None:
         ood_evaluation([0.0], [1.0], tpr=1.0)
     small = ood_evaluation([0.0, 0.1], [1.0])
     assert "coarse" in small.warnings[0]
+
+
+def test_a_score_matrix_is_refused_not_flattened() -> None:
+    # a (rows, classes) array (e.g. predict_proba by mistake) used to be ravelled into
+    # rows * classes "scores", with n_in counting cells instead of inputs
+    proba = np.array([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3]])
+    with pytest.raises(DataError, match=r"one score per input.*\(3, 2\)"):
+        ood_evaluation(proba, [1.0, 2.0])
+    column = ood_evaluation(np.array([[0.1], [0.2], [0.3]]), [1.0, 2.0])
+    assert column.n_in == 3 and column.auroc == 1.0

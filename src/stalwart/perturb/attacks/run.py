@@ -21,6 +21,7 @@ robust accuracy is reported.
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from collections.abc import Mapping
@@ -91,7 +92,14 @@ def attack(model: Any, X: Any, y: Any = None, *, method: str = "decision",
     rows; ``options`` go to the attack class (e.g. ``n_probes``)."""
     _check(method, norm, budget)
     eps_t = _eps(eps)
-    attacker = METHODS[method](norm=norm, random_state=random_state, **options)
+    cls = METHODS[method]
+    allowed = sorted(set(inspect.signature(cls).parameters) - {"norm", "random_state"})
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ParameterError("options", expected=f"options of the {method!r} attack among "
+                             f"{allowed}", got=f"unknown {unknown}",
+                             fix="check the spelling, or the method these options are for")
+    attacker = cls(norm=norm, random_state=random_state, **options)
     attacker.check()
     began = time.perf_counter()
     space = AttackSpace.learn(X if reference is None else reference, constraints=constraints)
@@ -117,7 +125,15 @@ def attack(model: Any, X: Any, y: Any = None, *, method: str = "decision",
         if len(ref) > keep:
             ref = ref[np.sort(rng.choice(len(ref), size=keep, replace=False))]
         ref_pred = counting.predict(ref)
-        row_budget = budget - math.ceil(counting.rows / n_attacked)
+        shared = math.ceil(counting.rows / n_attacked)
+        row_budget = budget - shared
+        if row_budget < budget // 2:
+            warnings.append(
+                f"the rows scored once for all ({counting.rows} over {n_attacked} attacked "
+                f"rows) take {shared} of each row's budget of {budget}, leaving "
+                f"{max(row_budget, 0)}" + (": no row was attacked" if row_budget <= 0
+                                           else "") +
+                f"; pass budget >= {2 * shared} or fewer rows the model gets wrong")
         seeds = rng.integers(2 ** 63, size=len(Xe))
         index = {c: i for i, c in enumerate(classes.tolist())}
         for i in np.flatnonzero(correct):

@@ -137,7 +137,7 @@ def test_bad_inputs_say_what_to_fix(linear):
         attack(model, X[:5], y[:5], probe_radius=2.0)
     with pytest.raises(ParameterError, match="n_starts"):
         attack(model, X[:5], y[:5], n_starts=0)
-    with pytest.raises(TypeError):
+    with pytest.raises(ParameterError, match=r"options of the 'score' attack.*n_starts"):
         attack(model, X[:5], y[:5], method="score", n_starts=2)  # a decision option
     with pytest.raises(DataError, match="one label per row"):
         attack(model, X[:5], y[:4])
@@ -158,3 +158,18 @@ def test_nothing_to_attack_is_a_warning_not_a_number(linear):
     result = attack(model, X[:4], wrong, budget=100)
     assert result.n_attacked == 0 and result.success_rate is None
     assert any("nothing to attack" in w for w in result.warnings)
+
+
+def test_a_budget_eaten_by_the_shared_scoring_is_a_warning(linear):
+    # 400 rows predicted once, but only the one row the model gets right is attacked: the
+    # shared scoring (400 + reference rows) exceeds the budget of 100, so nothing can run
+    X, y, model, _ = linear
+    labels = 1 - model.predict(X)
+    labels[0] = 1 - labels[0]
+    result = attack(model, X, labels, budget=100, random_state=0)
+    assert result.n_attacked == 1 and result.success == (False,) + (False,) * 399
+    text = " ".join(result.warnings)
+    assert "take 410 of each row's budget of 100" in text and "no row was attacked" in text
+    # a budget well above the shared cost runs the attack without the warning
+    fine = attack(model, X[:20], model.predict(X[:20]), budget=300, random_state=0)
+    assert fine.success_rate == 1.0 and not any("budget" in w for w in fine.warnings)

@@ -16,6 +16,8 @@ word swaps (invariance), negation and intensifiers (directional expectation).
 ('The food was not good.', None)
 >>> intensify("This film is good", "really")
 'This film is really good'
+>>> negate("John's car is red")  # a possessive is not "is"
+"John's car is not red"
 >>> swap(r"Emma liked Paris", NAMES, ["Wei"])
 ['Wei liked Paris']
 """
@@ -56,7 +58,11 @@ AUXILIARIES: tuple[str, ...] = (
     "would", "should", "has", "have", "had", "must", "may", "might")
 COPULAS: tuple[str, ...] = ("is", "was", "are", "were", "am")
 INTENSIFIERS: tuple[str, ...] = ("very", "really", "extremely", "incredibly", "truly")
-_CONTRACTED = re.compile(r"['\u2019](s|re|m)$", re.IGNORECASE)
+# "'re" and "'m" are always "are" / "am"; "'s" is "is" only after a pronoun or the like
+# ("it's", "there's"): after a noun it is mostly the possessive ("John's car is red")
+_CONTRACTED = re.compile(
+    r"^(?:\w+['\u2019](?:re|m)|(?:it|that|this|he|she|there|here|what|who|where|how|"
+    r"everything|nothing|something|everyone|someone|nobody)['\u2019]s)$", re.IGNORECASE)
 _NEGATED = ("not", "never", "no")
 
 

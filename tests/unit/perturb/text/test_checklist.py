@@ -210,3 +210,13 @@ def test_bad_tests_and_options(clean_model):
         run_checklist(clean_model, [INV(["Emma is nice"], "names")] * 2)
     with pytest.raises(ParameterError, match="n_examples"):
         run_checklist(clean_model, INV(["Emma is nice"], "names"), n_examples=-1)
+
+
+def test_negation_and_intensifiers_skip_a_possessive():
+    # "John's" is a possessive, not "John is": the edit goes after the real copula
+    from stalwart.perturb.text.lexicon import intensify, negate
+    assert negate("John's car is red") == "John's car is not red"
+    assert intensify("The movie's plot is good", "very") == "The movie's plot is very good"
+    assert negate("It\u2019s fine") == "It\u2019s not fine"
+    assert negate("They're late") == "They're not late" and negate("I'm in") == "I'm not in"
+    assert negate("Anna's dog barked") is None  # no copula left: not applicable

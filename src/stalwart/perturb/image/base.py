@@ -16,9 +16,7 @@ Parameters measured in pixels (blur widths, shifts, patch sides) are set for sma
 images, whose shorter side is at most 32 pixels (8 x 8 digits, 28 x 28, 32 x 32), and
 grow in proportion to the side beyond that (x 7 at 224): :func:`pixel_scale`.
 
->>> from abc import abstractmethod
-
-import numpy as np
+>>> import numpy as np
 >>> x = np.zeros((2, 8, 8), dtype=np.uint8)
 >>> as_float(check_images(x)).dtype, pixel_scale(8), pixel_scale(224)
 (dtype('float64'), 1.0, 7.0)

@@ -45,6 +45,9 @@ from .space import AttackSpace, as_frame
 __all__ = ["TreeBoundResult", "tree_lower_bound"]
 
 _ENSEMBLES = ("RandomForestClassifier", "ExtraTreesClassifier", "GradientBoostingClassifier")
+# rows are bounded in chunks so that the (rows, leaves, features) distance arrays and the
+# (rows, all leaves) sweep stay near this many cells (~80 MB of float64) on any row count
+_CELLS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -210,11 +213,30 @@ def tree_lower_bound(model: Any, X: Any, *, reference: Any = None,
                                                 if k == "immutable"}) if scale is None else None
     s = np.asarray(scale, dtype=float) if scale is not None else space.scale
     frozen = np.zeros(Xa.shape[1], bool) if space is None else ~space.features.mutable
+    if s.shape != (Xa.shape[1],) or not (np.isfinite(s).all() and (s > 0).all()):
+        raise DataError("scale", expected=f"{Xa.shape[1]} positive finite numbers (one per "
+                        "feature)", got=f"shape {s.shape}" if s.shape != (Xa.shape[1],)
+                        else "a zero, negative or non-finite value",
+                        fix="pass scale=None to learn it from reference")
     inp = frame if names is not None else Xa
-    if type(est).__name__ == "DecisionTreeClassifier":
-        bound, witness = _tree_bound(est, Xa, inp, s, frozen)
+    single = type(est).__name__ == "DecisionTreeClassifier"
+    trees = [est] if single else list(np.ravel(est.estimators_))
+    leaves = [int((t.tree_.children_left < 0).sum()) for t in trees]
+    per_row = max(max(leaves) * Xa.shape[1], 4 * sum(leaves))
+    step = max(1, _CELLS // per_row)
+    bounds, witnesses = [], []
+    for at in range(0, len(Xa), step):
+        rows = slice(at, at + step)
+        part = inp.iloc[rows] if names is not None else Xa[rows]
+        if single:
+            b, w = _tree_bound(est, Xa[rows], part, s, frozen)
+            witnesses.append(w)
+        else:
+            b = _ensemble_bound(est, Xa[rows], part, s, frozen)
+        bounds.append(b)
+    bound = np.concatenate(bounds)
+    if single:
         return TreeBoundResult(model=type(est).__name__, n_trees=1, exact=True, bound=bound,
-                               witness=witness, scale=s)
+                               witness=np.concatenate(witnesses), scale=s)
     return TreeBoundResult(model=type(est).__name__, n_trees=len(est.estimators_),
-                           exact=False, bound=_ensemble_bound(est, Xa, inp, s, frozen),
-                           witness=None, scale=s)
+                           exact=False, bound=bound, witness=None, scale=s)

@@ -103,3 +103,30 @@ def test_single_tree_bound_matches_a_brute_force_grid(seed):
         brute = np.abs(other - x).max(axis=1).min()
         assert b <= brute + 1e-6
         assert brute - b <= step + 1e-6
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DecisionTreeClassifier(max_depth=5, random_state=0),
+    lambda: GradientBoostingClassifier(n_estimators=15, max_depth=2, random_state=0)])
+def test_rows_in_chunks_give_the_same_bound(data, make, monkeypatch):
+    # the (rows, leaves, features) arrays are bounded in row chunks (100k rows would need
+    # gigabytes at once); a tiny cell budget forces one-row chunks: same numbers
+    import stalwart.perturb.attacks.tree_bound as tb
+    X, y = data
+    model = make().fit(X, y)
+    whole = tree_lower_bound(model, X.iloc[:30], reference=X)
+    monkeypatch.setattr(tb, "_CELLS", 1)
+    chunked = tree_lower_bound(model, X.iloc[:30], reference=X)
+    np.testing.assert_array_equal(chunked.bound, whole.bound)
+    if whole.witness is not None:
+        np.testing.assert_array_equal(chunked.witness, whole.witness)
+
+
+def test_a_bad_scale_is_a_clear_error(data):
+    from stalwart.exceptions import DataError
+    X, y = data
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
+    with pytest.raises(DataError, match="8 positive finite numbers"):
+        tree_lower_bound(tree, X.iloc[:5], scale=np.ones(3))
+    with pytest.raises(DataError, match="zero, negative"):
+        tree_lower_bound(tree, X.iloc[:5], scale=np.zeros(8))

@@ -68,6 +68,10 @@ class ScoreAttack:
         if self.norm not in NORMS:
             raise ParameterError("norm", expected=f"one of {list(NORMS)}",
                                  got=repr(self.norm), fix="pass norm='l2' or norm='linf'")
+        if self.eps is not None and (isinstance(self.eps, bool) or not isinstance(
+                self.eps, (int, float, np.number)) or not 0 < self.eps < np.inf):
+            raise ParameterError("eps", expected="None or a positive radius (scaled units)",
+                                 got=repr(self.eps), fix="pass eps=None or e.g. eps=1.0")
         if not 0 < float(self.p_init) <= 1:
             raise ParameterError("p_init", expected="a share in (0, 1]",
                                  got=repr(self.p_init), fix="pass e.g. p_init=0.3")

@@ -173,3 +173,13 @@ def test_a_budget_eaten_by_the_shared_scoring_is_a_warning(linear):
     # a budget well above the shared cost runs the attack without the warning
     fine = attack(model, X[:20], model.predict(X[:20]), budget=300, random_state=0)
     assert fine.success_rate == 1.0 and not any("budget" in w for w in fine.warnings)
+
+
+@pytest.mark.parametrize("eps", [-1.0, 0.0, float("nan"), "1", True])
+def test_score_attack_refuses_a_bad_starting_radius(eps):
+    # a negative radius used to run as a mirrored ball, a string to fail inside float()
+    from stalwart.perturb.attacks import ScoreAttack
+    with pytest.raises(ParameterError, match="positive radius"):
+        ScoreAttack(eps=eps).check()
+    ScoreAttack(eps=0.5).check()
+    ScoreAttack(eps=None).check()

@@ -65,6 +65,7 @@ class _Outputs:
 
     def __init__(self, model: Any, X: Any, *, proba: bool) -> None:
         self.calls = 0
+        self.task: str = model.task
         self.error: str | None = None
         self.pred: np.ndarray | None = None
         self.top: np.ndarray | None = None
@@ -200,10 +201,9 @@ def _cell(pert: Perturbation, severity: int, out: _Outputs, clean: _Outputs,
 
 
 def pert_task(clean: _Outputs) -> str:
-    """Classification when the clean predictions are labels (a float prediction of a
-    classifier is still a label: the top probability tells them apart)."""
-    return "classification" if clean.top is not None or clean.pred.dtype.kind not in "f" \
-        else "regression"
+    """The model's own task (a classifier without predict_proba trained on float labels
+    still predicts classes: its changes are flips, not a mean absolute shift)."""
+    return clean.task
 
 
 def _features(adapter: Any, X: Any, Xp: Any, name: str, severity: int, clean: _Outputs,

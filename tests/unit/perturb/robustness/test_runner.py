@@ -195,6 +195,23 @@ def test_without_labels_flips_only(problem):
     assert any("no labels" in w for w in r.warnings)
 
 
+def test_classifier_without_proba_on_float_labels_counts_flips(problem):
+    # a classifier without predict_proba trained on float labels predicts floats: its
+    # changes are still class flips (it was once read as a regressor: no flip rate)
+    from sklearn.svm import LinearSVC
+
+    _, X, y = problem
+    labels = y * 2.0
+    model = LinearSVC().fit(X, labels)
+    r = stress_test(model, X, labels, perturbations=[Offset(step=0.5, columns=["a"])],
+                    severities=(2,))
+    cell = r.cell("offset_t", 2)
+    pred = model.predict(X.assign(a=X["a"] + 1.0))
+    assert cell.flip_rate == pytest.approx(np.mean(pred != model.predict(X)))
+    assert cell.flip_rate > 0.05 and cell.prediction_shift is None
+    assert r.features[0].flip_rate is not None
+
+
 def test_regression_defaults_to_r2_and_prediction_shift():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(200, 2))

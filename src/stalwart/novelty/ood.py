@@ -258,6 +258,13 @@ def _stack(a: Any, b: Any) -> Any:
         return torch.cat([torch.as_tensor(a), torch.as_tensor(b)])
     if hasattr(a, "iloc"):
         import pandas as pd
+        if not hasattr(b, "iloc"):  # rows of a plain array: take X_in's column names
+            arr = np.asarray(b)
+            if arr.ndim != 2 or arr.shape[1] != a.shape[1]:
+                raise DataError("X_out", expected=f"rows of X_in's {a.shape[1]} columns",
+                                got=f"an array of shape {arr.shape}",
+                                fix="pass X_out with the same columns as X_in")
+            b = pd.DataFrame(arr, columns=a.columns)
         return pd.concat([a, b], ignore_index=True)
     return np.concatenate([np.asarray(a), np.asarray(b)])
 

@@ -139,6 +139,13 @@ def test_dataframe_inputs_are_stacked(digits: dict) -> None:
     r = evaluate_ood(None, pd.DataFrame(digits["Xin"][:, :8]),
                      pd.DataFrame(digits["Xout"][:, :8]), method="knn", reference=ref)
     assert r.n_out == 896 and 0.5 < r.auroc < 1.0
+    # a frame of held-out rows with an array of unseen rows (a raw pandas TypeError before)
+    mixed = evaluate_ood(None, pd.DataFrame(digits["Xin"][:, :8]), digits["Xout"][:, :8],
+                         method="knn", reference=ref)
+    assert mixed.auroc == r.auroc and mixed.n_out == 896
+    with pytest.raises(DataError, match="X_in's 8 columns"):
+        evaluate_ood(None, pd.DataFrame(digits["Xin"][:, :8]), digits["Xout"][:, :5],
+                     method="knn", reference=ref)
 
 
 def test_bad_input_is_a_clear_error(digits: dict, logreg) -> None:

@@ -119,6 +119,9 @@ def covariate_shift(X: Any, y: Any = None, *, feature: Any, strength: float = 1.
     if direction not in ("increase", "decrease"):
         raise ParameterError("direction", expected="'increase' or 'decrease'",
                              got=repr(direction), fix="pass direction='increase'")
+    if y is not None and (np.ndim(y) != 1 or len(y) != len(X)):
+        raise DataError("y", expected=f"one label per row of X ({len(X)})",
+                        got=f"shape {np.shape(y)}", fix="pass the labels of X's rows")
     sign = 1.0 if direction == "increase" else -1.0
     score = np.zeros(len(X))
     columns = {}
@@ -235,8 +238,14 @@ def concept_shift(X: Any, y: Any, *, region: Any, flip: Any = None, share: float
     if share < 1:
         k = max(1, int(round(share * inside.size)))
         inside = np.sort(np.random.default_rng(random_state).choice(inside, k, replace=False))
-    new = labels.copy()
-    new[inside] = _flipped(labels, labels[inside], flip)
+    flipped = _flipped(labels, labels[inside], flip)
+    # widen the labels' dtype to hold the new ones ("<U1" would cut "other" to "o", an
+    # integer array would cut 0.5 off a float label)
+    new = labels.astype(np.result_type(labels, flipped)
+                        if labels.dtype.kind in "biufU" and flipped.dtype.kind in "biufU"
+                        and (labels.dtype.kind == "U") == (flipped.dtype.kind == "U")
+                        else object)
+    new[inside] = flipped
     changed = np.flatnonzero(new != labels)
     size = {"region_rows": int(mask.sum()), "region_share": float(mask.mean()),
             "changed_rows": int(changed.size), "changed_share": float(changed.size / len(labels))}
@@ -276,8 +285,8 @@ def _flipped(labels: np.ndarray, part: np.ndarray, flip: Any) -> np.ndarray:
                                  f"{out.shape}", fix="return one label per region row")
         return out
     if isinstance(flip, Mapping):
-        return np.array([flip.get(v.item() if hasattr(v, "item") else v, v) for v in part],
-                        dtype=labels.dtype)
+        out = [flip.get(v.item() if hasattr(v, "item") else v, v) for v in part]
+        return np.array(out, dtype=labels.dtype if labels.dtype == object else None)
     if flip is not None:
         raise ParameterError("flip", expected="None, a mapping {old: new} or a function",
                              got=repr(flip)[:80], fix="pass flip={0: 1, 1: 0}")
@@ -305,6 +314,11 @@ class TemporalSplit:
         if target not in self.after.columns:
             raise DataError(f"target {target!r}", expected="a column of the frame",
                             got=f"columns {list(self.after.columns)[:10]}", fix="name the label")
+        unknown = [] if features is None else [c for c in features
+                                                 if c not in self.after.columns]
+        if unknown:
+            raise DataError("features", expected="columns of the frame",
+                            got=f"unknown {unknown[:10]}", fix="name columns of the frame")
         cols = list(features) if features is not None else [
             c for c in self.after.columns if c not in (target, self.size["time_column"])]
         return ShiftedSample("temporal", f"temporal from {self.cutoff}", self.after[cols],

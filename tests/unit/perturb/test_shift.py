@@ -92,6 +92,19 @@ def test_concept_shift_flips_exactly_the_region(table):
     mapped = concept_shift(X, y, region=region, flip={2: 0})
     assert np.array_equal(mapped.y != y, region & (y == 2))
 
+def test_concept_shift_new_labels_are_not_cut_to_the_old_dtype(table):
+    # "<U1" labels once cut "other" to "o"; integer labels cut 0.5 off a float flip
+    X, _ = table
+    region = (X["age"] > 60).to_numpy()
+    letters = np.where(X["city"] == "a", "a", "b")
+    named = concept_shift(X, letters, region=region, flip={"a": "other"})
+    assert set(named.y[region]) == {"other", "b"}
+    assert np.array_equal(named.y[~region], letters[~region])
+    ints = np.arange(len(X)) % 2
+    moved = concept_shift(X, ints, region=region, flip=lambda v: v + 0.5)
+    assert np.array_equal(moved.y[region], ints[region] + 0.5)
+    assert moved.size["changed_rows"] == region.sum()
+
 
 def test_temporal_split():
     frame = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=10, freq="D"),
@@ -103,6 +116,8 @@ def test_temporal_split():
     sample = split.sample("y")
     assert list(sample.X.columns) == ["x"] and sample.y.tolist() == [1, 0, 1, 0, 1]
     json.dumps(split.to_dict())
+    with pytest.raises(DataError, match="unknown"):
+        split.sample("y", features=["nope"])
     with pytest.raises(DataError, match="both sides"):
         temporal_split(frame, time_column="t", cutoff="2030-01-01")
 
@@ -163,6 +178,9 @@ def test_shift_impact_regression_and_model_errors():
      "a function for a numeric target"),
     (lambda X, y: concept_shift(X, y, region="age > 50", share=0), ParameterError, "share"),
     (lambda X, y: temporal_split(X, time_column="when", cutoff=1), DataError, "time column"),
+    (lambda X, y: covariate_shift(X, y[:-1], feature="age"), DataError, "one label per row"),
+    (lambda X, y: covariate_shift(X, np.r_[y, y], feature="age"), DataError,
+     "one label per row"),
 ])
 def test_bad_input(table, call, error, words):
     X, y = table

@@ -57,6 +57,7 @@ from .mahalanobis import MahalanobisNovelty
 __all__ = ["OOD_METHODS", "OODEvaluation", "evaluate_ood", "ood_evaluation", "ood_scores"]
 
 OOD_METHODS = ("msp", "energy", "mahalanobis", "knn")
+_TORCH_BATCH = 1024  # rows per forward pass of a torch module
 
 
 @dataclass(frozen=True)
@@ -141,12 +142,16 @@ def _torch_apply(module: Any, X: Any) -> np.ndarray:
     x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.asarray(X, dtype=float))
     training = module.training
     module.eval()
+    parts = []
     try:
-        with torch.no_grad():
-            out = module(x.to(dtype))
+        with torch.no_grad():  # in batches: 100k images at once would not fit in memory
+            for at in range(0, len(x), _TORCH_BATCH):
+                out = module(x[at:at + _TORCH_BATCH].to(dtype))
+                parts.append(out.detach().cpu().numpy().astype(float)
+                             .reshape(out.shape[0], -1))
     finally:
         module.train(training)
-    return out.detach().cpu().numpy().astype(float).reshape(out.shape[0], -1)
+    return np.concatenate(parts) if parts else np.empty((0, 0))
 
 
 def _logits(model: Any, X: Any, *, allow_log_proba: bool) -> tuple[np.ndarray, str]:

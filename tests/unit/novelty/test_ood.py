@@ -132,6 +132,26 @@ def test_torch_logits_and_embedding(digits: dict) -> None:
     assert net.training  # the mode is restored
 
 
+
+def test_torch_scores_in_batches_equal_one_pass(digits: dict, monkeypatch) -> None:
+    # a torch module is run in batches of rows (100k images in one pass would not fit)
+    torch = pytest.importorskip("torch")
+    import stalwart.novelty.ood as ood
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(64, 16), torch.nn.ReLU(),
+                              torch.nn.Linear(16, 5)).double()
+    X = digits["Xout"][:50]
+    with torch.no_grad():
+        z = net(torch.as_tensor(X)).numpy()
+    monkeypatch.setattr(ood, "_TORCH_BATCH", 7)
+    calls = []
+    net.register_forward_hook(lambda module, args, out: calls.append(len(args[0])))
+    np.testing.assert_allclose(ood_scores(net, X, method="energy"),
+                               -logsumexp(z, axis=1), rtol=1e-12)
+    assert calls == [7] * 7 + [1]
+
+
 def test_dataframe_inputs_are_stacked(digits: dict) -> None:
     import pandas as pd
 

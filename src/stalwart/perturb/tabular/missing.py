@@ -3,7 +3,8 @@
 :class:`MissingValues` sets each cell of the selected columns missing independently with
 probability ``share`` (missing completely at random): 0.01, 0.05, 0.1, 0.2, 0.4 for
 severity 1..5. Any column kind takes it; the missing marker is the column's own (NaN, NaT,
-or None in an object column), so an integer column becomes float, as pandas does.
+or None in an object column), so a numpy integer column becomes float, as pandas does (a
+nullable ``Int64`` column stays ``Int64``).
 
 :class:`FeatureDropout` loses whole features, as when an upstream source goes down: a
 ``share`` of the selected columns (0.1, 0.2, 0.3, 0.4, 0.5 for severity 1..5; at least
@@ -122,8 +123,7 @@ class FeatureDropout(TabularPerturbation):
             new = pd.Series(value, index=s.index, name=s.name, dtype=dtype)
         else:
             new = pd.Series([value] * len(s), index=s.index, name=s.name, dtype=object)
-            if isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s.dtype) \
-                    or pd.api.types.is_bool_dtype(s.dtype):
-                new = new.astype(s.dtype)
+            if s.dtype != object and not (value is None and pd.api.types.is_bool_dtype(s.dtype)):
+                new = new.astype(s.dtype)  # categorical, string, bool, datetime keep their dtype
         return new, everything, {"fill": "mean" if self.kinds_[col] == "numeric" else "mode",
                                  "value": value, "dropped": self._drop_detail}

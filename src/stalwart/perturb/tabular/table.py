@@ -187,7 +187,9 @@ class TabularPerturbation(Perturbation):
             values[changed] = self.constraints_.enforce(col, values[changed], integer=integer)
         elif not pd.api.types.is_integer_dtype(old.dtype):
             return new
-        if pd.api.types.is_integer_dtype(old.dtype) and not values.isna().any():
+        # a nullable integer dtype (Int64) holds missing values: keep it; numpy int cannot
+        if pd.api.types.is_integer_dtype(old.dtype) and (
+                not values.isna().any() or isinstance(old.dtype, pd.api.extensions.ExtensionDtype)):
             return values.astype(old.dtype)
         return values
 

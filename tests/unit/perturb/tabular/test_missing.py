@@ -62,3 +62,18 @@ def test_dropout_never_picks_immutable_columns():
                            random_state=seed).fit(X)
         d.transform(X)
         assert sorted(d.applied()) == sorted(mutable)
+
+
+def test_dtypes_kept_by_mean_fill_and_nullable_integers():
+    # a datetime column filled with its mode came back as object; an Int64 column with
+    # missing values injected came back as float64
+    X = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=6, freq="D"),
+                      "count": pd.array([1, 2, None, 4, 5, 6], dtype="Int64")})
+    out = FeatureDropout(share=1.0, fill="mean", random_state=0).fit(X).transform(X)
+    assert out["when"].dtype == X["when"].dtype
+    assert (out["when"] == pd.Timestamp("2024-01-01")).all()
+    assert out["count"].dtype == "Int64" and out["count"].tolist() == [4] * 6  # mean 3.6
+    miss = MissingValues(share=0.5, random_state=0).fit(X).transform(X)
+    assert miss["count"].dtype == "Int64" and miss["count"].isna().sum() > 1
+    kept = miss["count"].notna()
+    assert miss.loc[kept, "count"].tolist() == X.loc[kept, "count"].tolist()

@@ -12,8 +12,8 @@ for probabilities), and the outputs are compared with the model's outputs on the
 - **prediction shift**: mean absolute change of the prediction (regressors).
 
 With ``per_feature`` each tabular perturbation is also applied to one column at a time (the
-perturbed column substituted into the clean table, all columns stacked into one model call),
-which shows the column whose corruption costs most: the worst case per feature. Where the
+perturbed column substituted into the clean table, the columns stacked into one model call,
+or several on a wide table: at most 20 million cells a call), which shows the column whose corruption costs most: the worst case per feature. Where the
 model raises on the whole perturbed table (missing values fed to a model without an imputer)
 the columns are not tried one by one: the cell's error says what to fix. Where the model
 takes each column's change but not the stacked batch, each column gets its own call.
@@ -58,6 +58,7 @@ from .result import FeatureImpact, StressCell, StressResult
 __all__ = ["stress_test"]
 
 _SMALL = 30  # below this many rows one row moves the metric by more than 3 points
+_BATCH_CELLS = 20_000_000  # cells per stacked per-feature batch (~160 MB of floats)
 
 
 class _Outputs:
@@ -224,15 +225,21 @@ def _features(adapter: Any, X: Any, Xp: Any, name: str, severity: int, clean: _O
     def back(table: pd.DataFrame) -> Any:
         return table if isinstance(X, pd.DataFrame) else table.to_numpy()
 
-    batch = _Outputs(adapter, back(pd.concat([substituted(c) for c in changed],
-                                             ignore_index=True)), proba=False)
-    calls = batch.calls
+    calls = 0
     preds: dict[Any, tuple[np.ndarray | None, str | None]] = {}
-    if batch.error is None and len(batch.pred) == n * len(changed):
-        for k, c in enumerate(changed):
-            preds[c] = (batch.pred[k * n:(k + 1) * n], None)
-    else:  # one column's odd values sink the batch: call once per column to know which
-        for c in changed:
+    # the stacked batch holds n rows per changed column: cap it at _BATCH_CELLS cells (a
+    # single batch of 100k rows x 40 columns took 3 GB), so wide tables take several calls
+    per_batch = max(1, _BATCH_CELLS // max(1, n * frame.shape[1]))
+    for start in range(0, len(changed), per_batch):
+        group = changed[start:start + per_batch]
+        batch = _Outputs(adapter, back(pd.concat([substituted(c) for c in group],
+                                                 ignore_index=True)), proba=False)
+        calls += batch.calls
+        if batch.error is None and len(batch.pred) == n * len(group):
+            for k, c in enumerate(group):
+                preds[c] = (batch.pred[k * n:(k + 1) * n], None)
+            continue
+        for c in group:  # one column's odd values sink the batch: one call per column
             one = _Outputs(adapter, back(substituted(c)), proba=False)
             calls += one.calls
             preds[c] = (one.pred, one.error)

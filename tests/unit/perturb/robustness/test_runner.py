@@ -174,6 +174,20 @@ def test_batch_failure_falls_back_to_one_call_per_column(problem):
     assert r.n_model_calls == 5
 
 
+def test_wide_tables_split_the_per_feature_batch(problem, monkeypatch):
+    # one stacked batch holds rows x columns x changed columns cells: 100k rows x 40
+    # columns took 3 GB; the batch is now capped, with the same numbers
+    from stalwart.perturb.robustness import runner
+
+    model, X, y = problem
+    whole = stress_test(model, X, y, perturbations=[Offset()], severities=(2,))
+    monkeypatch.setattr(runner, "_BATCH_CELLS", 2 * len(X) * X.shape[1])  # 2 columns a call
+    split = stress_test(model, X, y, perturbations=[Offset()], severities=(2,))
+    assert [f.to_dict() for f in split.features] == [f.to_dict() for f in whole.features]
+    # clean 2 + cell 2 + per-feature batches: one for 3 columns, then two (2 + 1)
+    assert whole.n_model_calls == 5 and split.n_model_calls == 6
+
+
 def test_nothing_applied_is_said_and_left_out_of_curves(problem):
     model, X, y = problem
     r = stress_test(model, X, y, perturbations=[Nothing(), Offset()], severities=(1, 2))

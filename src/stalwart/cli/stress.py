@@ -55,6 +55,10 @@ def stress_command(data: str, model_path: str, target: str, reference: str | Non
         if unknown := [p for p in perturbations if p not in known]:
             raise click.UsageError(f"--perturbation {unknown[0]!r} is not a tabular "
                                    f"perturbation; pick among: {', '.join(known)}")
+    if perturbations and checks and "perturbation_robustness" not in checks:
+        raise click.UsageError("--perturbation chooses the perturbations of the "
+                               "perturbation_robustness check, which --check leaves out; "
+                               "add --check perturbation_robustness or drop --perturbation")
     settings = Settings.from_env()
     model = load_model(model_path, trusted=trust)
     current = Dataset.from_any(read_table(data), target=target, name=Path(data).name)

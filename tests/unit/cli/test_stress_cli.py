@@ -48,9 +48,14 @@ def test_json_with_chosen_perturbations_and_severities(files):
     assert res.exit_code == (1 if check["status"] in ("fail", "error") else 0)
 
 
-def test_gate_fails_on_a_broken_limit_and_html(files, tmp_path):
-    res = _run(files, "--check", "flip_rate", "--severity", "5", "--fail-on", "warn")
-    assert res.exit_code in (0, 1) and "Prediction flips" in res.output
+def test_flip_gate_with_severities_and_html(files, tmp_path):
+    res = _run(files, "--check", "flip_rate", "--severity", "5", "--fail-on", "warn",
+               "--format", "json")
+    check = json.loads(res.output)["results"][0]
+    # the gate stays at severity 1 (no flip); --severity adds the level to the curve
+    rows = {row[0]: row[1] for row in check["tables"][0]["rows"]}
+    assert sorted(rows) == [1, 5] and rows[1] == 0.0 < rows[5]
+    assert check["status"] == "pass" and res.exit_code == 0
     out = tmp_path / "stress.html"
     res = _run(files, "--format", "html", "--out", str(out), "--check", "shift_robustness")
     assert out.exists() and "<svg" in out.read_text() and "report written to" in res.output
@@ -65,3 +70,7 @@ def test_bad_input_exits_2(files):
     assert res.exit_code == 2 and "Traceback" not in res.output
     res = _run(files, "--severity", "7")
     assert res.exit_code == 2
+    # --perturbation feeds perturbation_robustness only: with --check leaving that out it
+    # was silently ignored
+    res = _run(files, "--check", "flip_rate", "--perturbation", "scaling")
+    assert res.exit_code == 2 and "leaves out" in res.output

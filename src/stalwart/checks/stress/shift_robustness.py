@@ -23,13 +23,15 @@ __all__ = ["ShiftRobustness"]
 def _strongest(X: pd.DataFrame, y: np.ndarray, k: int) -> list[str]:
     """The ``k`` numeric columns most rank-correlated with the label (codes for classes)."""
     codes = np.unique(y, return_inverse=True)[1] if y.dtype.kind not in "fiu" else y
-    target = pd.Series(codes.astype(float)).rank().to_numpy()
+    target = pd.Series(codes.astype(float), index=X.index)
     scores = {}
     for col in X.columns:
         values = X[col]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
                 and values.nunique() > 1:
-            r = np.corrcoef(values.rank().to_numpy(), target)[0, 1]
+            # Spearman on the rows where the column is known: np.corrcoef on ranks with a
+            # single missing value gave NaN and dropped the column from the ranking
+            r = values.astype(float).corr(target, method="spearman")
             if np.isfinite(r):
                 scores[col] = abs(float(r))
     return sorted(scores, key=lambda c: (-scores[c], str(c)))[:k]

@@ -162,3 +162,19 @@ def test_bad_options():
                              "perturbations": ["gaussian_noise"]}}).results[0]
     assert r.status is Status.ERROR and "perturbation options" in r.summary
 
+
+
+def test_default_shift_features_rank_columns_with_missing_values():
+    # a column with one missing value got a NaN correlation and dropped out of the ranking
+    from scipy import stats
+
+    from stalwart.checks.stress.shift_robustness import _strongest
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"key": rng.normal(size=500), "weak": rng.normal(size=500),
+                      "other": rng.normal(size=500)})
+    y = (X["key"] + 0.2 * X["weak"] > 0).astype(int).to_numpy()
+    X.loc[::50, "key"] = np.nan
+    assert _strongest(X, y, 2) == ["key", "weak"]
+    rho = {c: abs(stats.spearmanr(X[c], y, nan_policy="omit")[0]) for c in X.columns}
+    assert _strongest(X, y, 3) == sorted(rho, key=lambda c: -rho[c])

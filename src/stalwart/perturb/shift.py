@@ -127,7 +127,8 @@ def covariate_shift(X: Any, y: Any = None, *, feature: Any, strength: float = 1.
     columns = {}
     for f in features:
         values = _column(X, f)
-        sd = np.nanstd(values)
+        # an all-missing column: nanstd would warn before the error below says so
+        sd = np.nanstd(values) if np.isfinite(values).any() else np.nan
         if not np.isfinite(sd) or sd == 0:
             raise DataError(f"feature {f!r}", expected="a column that varies",
                             got="a constant (or empty) column", fix="choose another feature")

@@ -165,6 +165,7 @@ def test_shift_impact_regression_and_model_errors():
     (lambda X, y: covariate_shift(X, y, feature="age", direction="up"), ParameterError,
      "direction"),
     (lambda X, y: covariate_shift(X.assign(k=1.0), y, feature="k"), DataError, "varies"),
+    (lambda X, y: covariate_shift(X.assign(k=np.nan), y, feature="k"), DataError, "varies"),
     (lambda X, y: label_shift(X, y, priors={0: 0.5, 1: 0.5}), ParameterError, "every class"),
     (lambda X, y: label_shift(X, y, priors={0: 0.5, 1: 0.6, 2: 0.1}), ParameterError,
      "summing to 1"),

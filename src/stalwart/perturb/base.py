@@ -103,7 +103,12 @@ class Perturbation(TransformerMixin, BaseEstimator, ABC):
         """A generator seeded from ``random_state`` (a new one per call: repeatable)."""
         if isinstance(self.random_state, np.random.Generator):
             return self.random_state
-        return np.random.default_rng(self.random_state)
+        try:
+            return np.random.default_rng(self.random_state)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError("random_state", expected="None, a non-negative integer or a "
+                                 "numpy Generator", got=repr(self.random_state),
+                                 fix="pass e.g. random_state=0") from exc
 
     def applied(self) -> list[str]:
         """The targets the last ``transform`` changed."""

@@ -50,8 +50,11 @@ def test_numeric_profile_values_within_documented_error_on_30_seeded_pairs():
         w = DRIFT_METHODS.get("wasserstein").from_profile(pr, pc)
         w_errors.append(abs(w.statistic - DRIFT_METHODS.get("wasserstein").raw(pair).statistic))
         assert w_errors[-1] <= w.error_bound  # the worst-case bound holds (and is loose)
-    # the KS bound (rank errors + grid) is loose: the observed error is well inside it
-    assert worst["ks"] < 0.5 * approx.error_bound
+    # the KS bound (rank errors + grid) is loose: the observed error is well inside it.
+    # DataSketches' KLL compactions flip coins it does not let us seed, so the worst of 30
+    # pairs varies from run to run: 0.32-0.50 of the bound over 15 runs, 0.53 once in CI
+    # (2026-11-24), where 0.5 failed; the bound itself (asserted per pair above) always held
+    assert worst["ks"] < 0.7 * approx.error_bound
     assert np.median(w_errors) < 0.03
 
 

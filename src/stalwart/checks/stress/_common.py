@@ -15,7 +15,7 @@ from ..evaluation._common import model_outputs
 from ..result import Chart, Table
 
 __all__ = ["curves", "grid_table", "named_cell", "not_applied_table", "run_stress",
-           "worst_table"]
+           "short_error", "worst_table"]
 
 
 def run_stress(ctx: CheckContext, *, perturbations: Sequence[str] | None,
@@ -61,9 +61,19 @@ def named_cell(result: StressResult, name: str, severity: int) -> Any:
     return cell
 
 
+def short_error(error: str | None) -> str:
+    """A model's error as one line for a table: its first sentence (the full text stays in
+    the result's JSON)."""
+    if not error:
+        return ""
+    line = error.strip().splitlines()[0]
+    head, dot, _ = line.partition(". ")
+    return (head + dot.strip())[:160]
+
+
 def grid_table(result: StressResult) -> Table:
     rows = tuple((c.perturbation, c.severity, c.score, c.drop, c.flip_rate,
-                  c.confidence_shift, "yes" if c.applied else "no", c.error or "")
+                  c.confidence_shift, "yes" if c.applied else "no", short_error(c.error))
                  for c in result.cells)
     return Table(f"Every perturbation and severity ({result.metric or 'no labels'} on "
                  f"{result.n_rows} rows, clean {result.metric} {result.clean_score})",

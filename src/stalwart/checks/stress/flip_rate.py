@@ -10,7 +10,7 @@ from ...perturb import SEVERITIES
 from ..check import Check, CheckContext, register_check
 from ..condition import Condition
 from ..result import Evidence, Table
-from ._common import curves, named_cell, not_applied_table, run_stress
+from ._common import curves, named_cell, not_applied_table, run_stress, short_error
 
 __all__ = ["FlipRate"]
 
@@ -71,12 +71,13 @@ class FlipRate(Check):
                    f"{self.severity})")
         if worst is not None and worst.flip_rate:
             summary += f"; most from column {worst.feature!r}"
-        rows = tuple((c.severity, c.flip_rate, c.confidence_shift, c.drop, c.error or "")
+        rows = tuple((c.severity, c.flip_rate, c.confidence_shift, c.drop,
+                      short_error(c.error))
                      for c in result.cells)
         table = Table(f"{self.perturbation} by severity",
                       ("severity", "flip rate", "confidence shift", "drop", "model error"),
                       rows)
-        cols = tuple((f.feature, f.severity, f.flip_rate, f.drop, f.error or "")
+        cols = tuple((f.feature, f.severity, f.flip_rate, f.drop, short_error(f.error))
                      for f in sorted(result.features, key=lambda f: -f.harm)[:20])
         by_col = Table("Columns whose change flips most predictions",
                        ("column", "severity", "flip rate", "drop", "model error"), cols,

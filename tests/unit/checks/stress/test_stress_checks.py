@@ -178,3 +178,10 @@ def test_default_shift_features_rank_columns_with_missing_values():
     assert _strongest(X, y, 2) == ["key", "weak"]
     rho = {c: abs(stats.spearmanr(X[c], y, nan_policy="omit")[0]) for c in X.columns}
     assert _strongest(X, y, 3) == sorted(rho, key=lambda c: -rho[c])
+
+
+def test_a_models_error_is_one_sentence_in_the_tables_and_whole_in_the_result():
+    from stalwart.checks.stress._common import short_error
+    full = "ValueError: Input X contains NaN. LogisticRegression does not accept them.\nmore"
+    assert short_error(full) == "ValueError: Input X contains NaN."
+    assert short_error(None) == "" and short_error("one line") == "one line"

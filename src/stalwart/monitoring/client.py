@@ -166,6 +166,7 @@ class Monitor:
         self._queue: deque[tuple[str, Any, int]] = deque()
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._idle = threading.Event()  # set while the thread waits for work
         self._progress = threading.Condition(threading.Lock())
         self._counts = {"logged": 0, "sent": 0, "resent": 0, "spilled": 0,
                         "dead_lettered": 0}
@@ -247,16 +248,21 @@ class Monitor:
         """
         with self._lock:
             target = self._accepted
-        self._wake.set()
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._progress:
             while self._done < target:
+                self._wake.set()
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
                 self._progress.wait(0.05 if left is None else min(left, 0.05))
-                self._wake.set()
         self.spill.sync()
+        # let the thread finish the pass that sent the last rows before returning: the
+        # caller's next call would otherwise share the interpreter with its last steps
+        # (measured: ~10 us on the first call after a flush of a 0.4 ms predict)
+        left = 5.0 if deadline is None else max(0.0, deadline - time.monotonic())
+        if self._thread.is_alive():
+            self._idle.wait(left)
         return True
 
     def close(self, timeout: float | None = None) -> bool:
@@ -346,9 +352,12 @@ class Monitor:
             except Exception:  # noqa: BLE001 - the thread must survive anything
                 time.sleep(min(self.flush_interval, 0.5))
             if self._closing and not self._queue:
+                self._idle.set()
                 return
             # traffic: look again soon (a full batch goes out within _POLL); idle: sleep
+            self._idle.set()
             self._wake.wait(min(_POLL, self.flush_interval) if sent else self.flush_interval)
+            self._idle.clear()
 
     def _send_items(self, items: list[tuple[str, Any, int]]) -> None:
         calls: list[tuple[Any, int]] = []

@@ -283,3 +283,21 @@ def _child_logs(monitor, queue):
     except StageError:
         queue.put("StageError")
     monitor._at_exit()  # what atexit would run in the child: nothing
+
+
+def test_flush_returns_once_the_sending_thread_is_idle(tmp_path):
+    # a flush waits for the rows to be sent and then for the thread to finish that pass, so
+    # the caller's next call does not share the interpreter with its last steps
+    sink = MemorySink()
+    monitor = Monitor(sink, model="m", model_version="1", spill_path=tmp_path / "s.jsonl",
+                      flush_interval=3600)
+    try:
+        for i in range(5):
+            monitor.log({"x": float(i)}, {"prediction": i % 2}, event_id=f"e{i}")
+            assert monitor.flush(timeout=30)
+            assert monitor._idle.is_set() and len(sink.events) == i + 1
+        assert monitor.flush(timeout=30)  # nothing pending: returns at once, still idle
+        assert monitor._idle.is_set()
+    finally:
+        assert monitor.close(timeout=30)
+    assert monitor.flush(timeout=1)  # after close: the thread is gone, no wait on it

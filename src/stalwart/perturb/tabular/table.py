@@ -26,6 +26,7 @@ back to the standard deviation when the IQR is zero:
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 import numpy as np
@@ -160,8 +161,9 @@ class TabularPerturbation(Perturbation):
     def _begin(self, frame: pd.DataFrame, rng: np.random.Generator) -> None:
         """Draws shared by every column of one call (default: none)."""
 
+    @abstractmethod
     def _perturb(self, col: Any, s: pd.Series, rng: np.random.Generator) -> Any:
-        raise NotImplementedError  # pragma: no cover - every registered member defines it
+        """The perturbed column ``s`` (a Series) and, optionally, what changed."""
 
     def _why_not(self, col: Any) -> str:
         kind = self.kinds_[col]

@@ -24,6 +24,7 @@ missing entries; when no text held a unit it could touch, the note says so (appl
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -147,9 +148,10 @@ class TextPerturbation(Perturbation):
         """Extra facts for the note (e.g. the vocabulary size)."""
         return {}
 
+    @abstractmethod
     def _perturb(self, text: str, rng: np.random.Generator,
                  rate: float) -> tuple[str, int, int]:
-        raise NotImplementedError  # pragma: no cover - every registered member defines it
+        """One text perturbed: the new text, the units that could change, the edits made."""
 
 
 def touched(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:

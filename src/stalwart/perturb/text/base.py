@@ -31,10 +31,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...exceptions import DataError
+from ...exceptions import DataError, ParameterError
 from ..base import Perturbation, PerturbationNote
 
-__all__ = ["WORD", "TextPerturbation", "as_texts", "match_case", "touched"]
+__all__ = ["WORD", "TextPerturbation", "as_texts", "match_case", "subset_of", "touched"]
 
 #: a word: letters, with inner apostrophes (don't, O'Neil); digits and "_" are not words
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
@@ -152,6 +152,17 @@ class TextPerturbation(Perturbation):
     def _perturb(self, text: str, rng: np.random.Generator,
                  rate: float) -> tuple[str, int, int]:
         """One text perturbed: the new text, the units that could change, the edits made."""
+
+
+def subset_of(value: Any, allowed: tuple[str, ...], *, what: str,
+              example: str) -> tuple[str, ...]:
+    """``value`` (one name or several) as a non-empty tuple of names among ``allowed``, or a
+    :class:`ParameterError` naming ``what`` and showing ``example``."""
+    chosen = (value,) if isinstance(value, str) else tuple(value)
+    if not chosen or any(k not in allowed for k in chosen):
+        raise ParameterError(what, expected=f"a non-empty subset of {allowed}",
+                             got=repr(value), fix=f"e.g. {example}")
+    return chosen
 
 
 def touched(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:

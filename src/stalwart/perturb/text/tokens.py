@@ -24,9 +24,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ...exceptions import ParameterError
 from ..base import register_perturbation
-from .base import WORD, TextPerturbation, touched
+from .base import WORD, TextPerturbation, subset_of, touched
 
 __all__ = ["UnexpectedTokens"]
 
@@ -72,12 +71,8 @@ class UnexpectedTokens(TextPerturbation):
         self.kinds = kinds
 
     def _fit(self, X: object) -> None:
-        kinds = (self.kinds,) if isinstance(self.kinds, str) else tuple(self.kinds)
-        if not kinds or any(k not in _KINDS for k in kinds):
-            raise ParameterError("UnexpectedTokens kinds",
-                                 expected=f"a non-empty subset of {_KINDS}",
-                                 got=repr(self.kinds), fix="e.g. kinds=('emoji', 'url')")
-        self.kinds_ = kinds
+        self.kinds_ = subset_of(self.kinds, _KINDS, what="UnexpectedTokens kinds",
+                                example="kinds=('emoji', 'url')")
 
     def _transform(self, X: Any) -> Any:
         self.by_kind_ = dict.fromkeys(sorted(_KINDS), 0)

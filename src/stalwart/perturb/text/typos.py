@@ -26,9 +26,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from ...exceptions import ParameterError
 from ..base import register_perturbation
-from .base import TextPerturbation, touched
+from .base import TextPerturbation, subset_of, touched
 
 __all__ = ["QWERTY_NEIGHBOURS", "Typos"]
 
@@ -74,11 +73,8 @@ class Typos(TextPerturbation):
         self.kinds = kinds
 
     def _fit(self, X: object) -> None:
-        kinds = (self.kinds,) if isinstance(self.kinds, str) else tuple(self.kinds)
-        if not kinds or any(k not in _KINDS for k in kinds):
-            raise ParameterError("Typos kinds", expected=f"a non-empty subset of {_KINDS}",
-                                 got=repr(self.kinds), fix="e.g. kinds=('neighbour', 'drop')")
-        self.kinds_ = kinds
+        self.kinds_ = subset_of(self.kinds, _KINDS, what="Typos kinds",
+                                example="kinds=('neighbour', 'drop')")
 
     def _perturb(self, text: str, rng: np.random.Generator,
                  rate: float) -> tuple[str, int, int]:

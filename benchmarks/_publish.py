@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import argparse
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +16,25 @@ from typing import Any
 
 from _machine import THREAD_PINS
 from _venvs import default_cache_dir
+
+
+def say(msg: str) -> None:
+    """A progress line on standard error (standard output may carry a worker's JSON)."""
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def add_output_args(p: argparse.ArgumentParser, *, section: str, keeps: str) -> None:
+    """The options every benchmark shares: where it keeps ``keeps`` (its venvs, data or
+    stores) and raw results, the Markdown file whose ``section`` it replaces, and rendering
+    from a saved raw result instead of measuring."""
+    p.add_argument("--cache-dir", type=Path, default=None,
+                   help=f"{keeps} and raw results (default {default_cache_dir()})")
+    p.add_argument("--out", type=Path,
+                   default=Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md",
+                   help=f"Markdown file whose {section} section is replaced")
+    p.add_argument("--from-json", type=Path, default=None,
+                   help="render the section from a saved raw result (<cache>/results/*.json) "
+                        "instead of measuring")
 
 
 def load_module(path: Path, name: str) -> ModuleType:

@@ -39,7 +39,8 @@ if str(HERE) not in sys.path:
 from _audit_data import ensure_data, layout  # noqa: E402
 from _audit_report import render, replace_section  # noqa: E402
 from _machine import machine_info  # noqa: E402
-from _publish import load_module, measure_and_publish, run_worker  # noqa: E402
+from _publish import (add_output_args, load_module, measure_and_publish, run_worker,
+                      say as _say)  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 WORKER = HERE / "_workers" / "audit_worker.py"
@@ -76,23 +77,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-peers", action="store_true", help="run stalwart and baseline only")
     p.add_argument("--checks", default=None,
                    help="comma-separated subset of stalwart audit checks (default: all)")
-    p.add_argument("--cache-dir", type=Path, default=None,
-                   help=f"venvs, data and raw results (default {default_cache_dir()})")
-    p.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md",
-                   help="Markdown file whose audit section is replaced")
     p.add_argument("--timeout", type=float, default=3 * 3600,
                    help="seconds one worker may run")
-    p.add_argument("--from-json", type=Path, default=None,
-                   help="render the section from a saved raw result (<cache>/results/*.json) "
-                        "instead of measuring")
+    add_output_args(p, section="audit", keeps="venvs, data")
     args = p.parse_args(argv)
     if args.repeats < 1 or args.peer_repeats < 1:
         p.error("--repeats and --peer-repeats must be at least 1")
     return args
 
-
-def _say(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def run_benchmark(args: argparse.Namespace, *, runner: Runner = subprocess_runner,

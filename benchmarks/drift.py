@@ -45,7 +45,8 @@ if str(HERE) not in sys.path:
 from _drift_data import CATEGORICAL, NUMERIC, PLANTED, ensure_data  # noqa: E402
 from _drift_report import render, replace_section  # noqa: E402
 from _machine import machine_info  # noqa: E402
-from _publish import load_module, measure_and_publish, run_worker  # noqa: E402
+from _publish import (add_output_args, load_module, measure_and_publish, run_worker,
+                      say as _say)  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 # the drift peers, beside those _venvs.py already knows (registered here, as evaluate.py
@@ -110,14 +111,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-peers", action="store_true", help="run scipy and stalwart only")
     p.add_argument("--sides", default=None,
                    help=f"comma-separated subset of {', '.join(OWN_SIDES + PEER_SIDES)}")
-    p.add_argument("--cache-dir", type=Path, default=None,
-                   help=f"venvs, data and raw results (default {default_cache_dir()})")
-    p.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md",
-                   help="Markdown file whose drift section is replaced")
     p.add_argument("--timeout", type=float, default=1800.0,
                    help="seconds one worker may run (a peer past it is reported, not fatal)")
-    p.add_argument("--from-json", type=Path, default=None,
-                   help="render the section from a saved raw result instead of measuring")
+    add_output_args(p, section="drift", keeps="venvs, data")
     args = p.parse_args(argv)
     if args.repeats < 1 or args.peer_repeats < 1:
         p.error("--repeats and --peer-repeats must be at least 1")
@@ -129,9 +125,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.sides = [s for s in args.sides if s not in PEER_SIDES]
     return args
 
-
-def _say(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def _pythons(args: argparse.Namespace, cache: Path) -> tuple[dict[str, str], dict[str, str]]:

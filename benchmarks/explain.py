@@ -42,7 +42,8 @@ if str(HERE) not in sys.path:
 
 from _explain_report import judge, render, replace_section  # noqa: E402
 from _machine import machine_info  # noqa: E402
-from _publish import load_module, measure_and_publish, run_worker  # noqa: E402
+from _publish import (add_output_args, load_module, measure_and_publish, run_worker,
+                      say as _say)  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
 PEERS.setdefault("dice-ml", (("dice-ml==0.12", "scikit-learn==1.9.1", "pandas<3"),
@@ -60,21 +61,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=3, help="runs of stalwart and direct")
     p.add_argument("--peer-repeats", type=int, default=2, help="runs of dice-ml (median)")
     p.add_argument("--skip-peers", action="store_true", help="do not run dice-ml")
-    p.add_argument("--cache-dir", type=Path, default=None,
-                   help=f"venvs and raw results (default {default_cache_dir()})")
-    p.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md",
-                   help="Markdown file whose explain section is replaced")
     p.add_argument("--timeout", type=float, default=3600, help="seconds one worker may run")
-    p.add_argument("--from-json", type=Path, default=None,
-                   help="render the section from a saved raw result instead of measuring")
+    add_output_args(p, section="explain", keeps="venvs")
     args = p.parse_args(argv)
     if min(args.queries, args.n, args.repeats, args.peer_repeats) < 1:
         p.error("--queries, --n, --repeats and --peer-repeats must be at least 1")
     return args
 
-
-def _say(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def _load() -> str:

@@ -58,7 +58,7 @@ from _ingest_load import (baselines, busy_cores, client_main, cpu_times,  # noqa
                           summarise)
 from _ingest_report import render, replace_section  # noqa: E402
 from _machine import THREAD_PINS, machine_info  # noqa: E402
-from _publish import measure_and_publish  # noqa: E402
+from _publish import add_output_args, measure_and_publish, say as _say  # noqa: E402
 from _venvs import default_cache_dir  # noqa: E402
 
 __all__ = ["main", "parse_args", "run_benchmark", "run_store"]
@@ -66,9 +66,6 @@ __all__ = ["main", "parse_args", "run_benchmark", "run_store"]
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TOKEN = "bench-" + uuid.uuid4().hex
 
-
-def _say(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def _load() -> list[float]:
@@ -105,12 +102,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="with --only wrap: the raw run whose server part is kept")
     p.add_argument("--wrap-budget", type=float, default=4.0,
                    help="seconds of timed calls per wrap case (roughly)")
-    p.add_argument("--cache-dir", type=Path, default=None,
-                   help=f"stores and raw results (default {default_cache_dir()})")
-    p.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md",
-                   help="Markdown file whose ingest section is replaced")
-    p.add_argument("--from-json", type=Path, default=None,
-                   help="render the section from a saved raw result instead of measuring")
+    add_output_args(p, section="ingest", keeps="stores")
     args = p.parse_args(argv)
     if args.only == "wrap":
         args.skip_wrap = False

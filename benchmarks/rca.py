@@ -42,7 +42,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from _machine import machine_info  # noqa: E402
-from _publish import measure_and_publish  # noqa: E402
+from _publish import add_output_args, measure_and_publish, say as _say  # noqa: E402
 from _sections import replace_between  # noqa: E402
 from _venvs import default_cache_dir  # noqa: E402
 
@@ -55,20 +55,13 @@ DAYS = 40
 BEGIN = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
 
 
-def _say(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--events", type=int, default=1_000_000, help="stored prediction events")
     p.add_argument("--repeats", type=int, default=5, help="timed reports")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--cache-dir", type=Path, default=None,
-                   help=f"store and raw results (default {default_cache_dir()})")
-    p.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md")
-    p.add_argument("--from-json", type=Path, default=None,
-                   help="render the section from a saved raw result instead of measuring")
+    add_output_args(p, section="rca", keeps="store")
     args = p.parse_args(argv)
     if args.events < 1000 or args.repeats < 1:
         p.error("--events must be at least 1000 and --repeats at least 1")

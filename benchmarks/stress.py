@@ -39,7 +39,8 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from _machine import machine_info  # noqa: E402
-from _publish import load_module, measure_and_publish, run_worker  # noqa: E402
+from _publish import (add_output_args, load_module, measure_and_publish, run_worker,
+                      say as _say)  # noqa: E402
 from _stress_report import render, replace_section  # noqa: E402
 from _venvs import PEERS, default_cache_dir, ensure_peer  # noqa: E402
 
@@ -83,21 +84,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=3, help="runs of stalwart")
     p.add_argument("--peer-repeats", type=int, default=1, help="runs of each peer")
     p.add_argument("--skip-peers", action="store_true", help="run stalwart only")
-    p.add_argument("--cache-dir", type=Path, default=None,
-                   help=f"venvs and raw results (default {default_cache_dir()})")
-    p.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md",
-                   help="Markdown file whose stress section is replaced")
     p.add_argument("--timeout", type=float, default=3600, help="seconds one worker may run")
-    p.add_argument("--from-json", type=Path, default=None,
-                   help="render the section from a saved raw result instead of measuring")
+    add_output_args(p, section="stress", keeps="venvs")
     args = p.parse_args(argv)
     if min(args.rows, args.repeats, args.peer_repeats) < 1 or args.budget < 20:
         p.error("--rows, --repeats and --peer-repeats must be at least 1, --budget 20")
     return args
 
-
-def _say(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def run_benchmark(args: argparse.Namespace, *, runner: Runner = subprocess_runner,

@@ -114,7 +114,14 @@ def test_evaluate_predeployment_suite_runs_fairness_and_privacy(setup):
     assert list(checks) == ["demographic_parity", "membership_inference", "pii_scan"]
     assert checks["demographic_parity"]["status"] == "fail"
     assert checks["demographic_parity"]["metrics"]["ratio"] == 0.0
-    assert checks["membership_inference"]["status"] in ("pass", "fail")
+    # the check's AUC is the attack run directly on the same rows; its verdict follows 0.6
+    from stalwart.privacy import membership_inference
+    risk = membership_inference(model, train.drop(columns=["target", "group"]), train["target"],
+                                frame.drop(columns=["target", "group"]), frame["target"],
+                                random_state=0)
+    mia = checks["membership_inference"]
+    assert mia["metrics"]["worst_auc"] == pytest.approx(risk.to_dict()["worst_auc"])
+    assert mia["status"] == ("fail" if mia["metrics"]["worst_auc"] > 0.6 else "pass")
     assert checks["pii_scan"]["status"] == "pass"
     assert res.exit_code == 1
 
